@@ -1,0 +1,234 @@
+import path from 'node:path';
+import type { DeliveredMessage, EventBus, Subscription } from '../bus/bus';
+import { createInProcessBus } from '../bus/in-process';
+import { openDatabase, type Database, type SqlExecutor, type TransactionalClient } from '../db/database';
+import { complaintReceived } from '../test/events';
+import { clientOverAdapter } from '../test/sql-clients';
+import { silentLogger, waitFor } from '../testing';
+import { on, startEventConsumer } from './consumer';
+import { ComplaintReceived, WorkOrderDispatched } from './contracts';
+import { createEvent } from './envelope';
+import { claimEvent } from './inbox';
+import { toBusMessage, writeOutbox } from './outbox';
+
+const DEAD_LETTERS = `${ComplaintReceived.topic}.dead-letter`;
+
+/** The wire form of an event whose payload was changed after it was built, as a faulty producer would send it. */
+const withData = (event: ReturnType<typeof complaintReceived>, change: Record<string, unknown>) => JSON.stringify({ ...event, data: { ...event.data, ...change } });
+
+describe('event consumer', () => {
+  let db: Database<TransactionalClient>;
+  let bus: EventBus;
+  let consumer: Subscription | undefined;
+  let deadLetters: DeliveredMessage[];
+
+  /** Rows the test handler writes: its observable effect. */
+  const effects = async () => (await db.client.$queryRawUnsafe<Array<{ complaint_id: string }>>(`SELECT "complaint_id" FROM "effect" ORDER BY "seq"`)).map((r) => r.complaint_id);
+  const recordEffect = (tx: SqlExecutor, complaintId: string) => tx.$executeRawUnsafe(`INSERT INTO "effect" ("complaint_id") VALUES ($1)`, complaintId);
+
+  beforeAll(async () => {
+    db = await openDatabase({ dataDir: 'memory://', migrationsDir: path.join(__dirname, 'no-service-migrations'), createClient: clientOverAdapter });
+    await db.client.$executeRawUnsafe(`CREATE TABLE "effect" ("seq" SERIAL PRIMARY KEY, "complaint_id" TEXT NOT NULL)`);
+  });
+  beforeEach(async () => {
+    bus = createInProcessBus();
+    await bus.start();
+    deadLetters = [];
+    await bus.subscribe({ groupId: 'dead-letter-watch', topics: [DEAD_LETTERS], handle: async (m) => void deadLetters.push(m) });
+  });
+  afterEach(async () => {
+    await consumer?.stop();
+    consumer = undefined;
+    await bus.stop();
+    for (const table of ['effect', 'inbox', 'outbox']) await db.client.$executeRawUnsafe(`DELETE FROM "${table}"`);
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  describe('claimEvent', () => {
+    const eventId = '018f0000-0000-7000-8000-000000000001';
+
+    it('given an event a group has not handled, then the first claim wins and a repeat is refused', async () => {
+      expect(await claimEvent(db.client, 'dispatch', eventId)).toBe(true);
+      expect(await claimEvent(db.client, 'dispatch', eventId)).toBe(false);
+    });
+
+    it('given an event claimed by one group, then another group may still claim it', async () => {
+      await claimEvent(db.client, 'dispatch', eventId);
+      expect(await claimEvent(db.client, 'analytics', eventId)).toBe(true);
+    });
+
+    it('given a claim in a transaction that rolls back, then the event is not recorded as handled', async () => {
+      await expect(
+        db.client.$transaction(async (tx) => {
+          expect(await claimEvent(tx, 'dispatch', eventId)).toBe(true);
+          throw new Error('the effect failed');
+        }),
+      ).rejects.toThrow('the effect failed');
+
+      expect(await claimEvent(db.client, 'dispatch', eventId)).toBe(true);
+    });
+  });
+
+  describe('startEventConsumer', () => {
+    it('given the same envelope delivered twice, then the handler’s effect happens once and afterCommit runs once', async () => {
+      let commits = 0;
+      consumer = await startEventConsumer({
+        bus,
+        db: db.client,
+        groupId: 'dispatch',
+        logger: silentLogger(),
+        handlers: [on(ComplaintReceived, async (event, tx: SqlExecutor) => void (await recordEffect(tx, event.data.complaintId)))],
+        afterCommit: () => commits++,
+      });
+      const event = complaintReceived('c-1');
+
+      await bus.publish([toBusMessage(event), toBusMessage(event), toBusMessage(complaintReceived('c-marker'))]);
+
+      await waitFor(async () => (await effects()).includes('c-marker'), 'the marker after the repeat');
+      expect(await effects()).toEqual(['c-1', 'c-marker']);
+      expect(commits).toBe(2);
+    });
+
+    it('given an event type without a handler, then it is skipped, not dead-lettered, and the next event is handled', async () => {
+      consumer = await startEventConsumer({
+        bus,
+        db: db.client,
+        groupId: 'dispatch',
+        logger: silentLogger(),
+        handlers: [on(ComplaintReceived, async (event, tx: SqlExecutor) => void (await recordEffect(tx, event.data.complaintId)))],
+      });
+      // Another event type on the same topic, as producers add new events to their topic.
+      const other = { ...complaintReceived('c-other'), type: 'intake.complaint.withdrawn', data: { anything: true } };
+
+      await bus.publish([toBusMessage(other), toBusMessage(complaintReceived('c-1'))]);
+
+      await waitFor(async () => (await effects()).includes('c-1'), 'the event after the unknown one');
+      expect(await effects()).toEqual(['c-1']);
+      expect(deadLetters).toEqual([]);
+    });
+
+    it.each([
+      ['a payload violating the contract', withData(complaintReceived('c-bad'), { urgency: 'WHENEVER' }), /data\.urgency/],
+      ['a message that is not JSON', 'not json at all', /not JSON/],
+      ['a version nobody understands', JSON.stringify({ ...complaintReceived('c-v9'), version: 9 }), /version 9/],
+    ])('given %s, then it goes to the dead letter after one attempt, without an effect, and the next event is handled', async (_, value, reason) => {
+      let attempts = 0;
+      consumer = await startEventConsumer({
+        bus,
+        db: db.client,
+        groupId: 'dispatch',
+        logger: silentLogger(),
+        handlers: [
+          on(ComplaintReceived, async (event, tx: SqlExecutor) => {
+            attempts++;
+            await recordEffect(tx, event.data.complaintId);
+          }),
+        ],
+      });
+
+      await bus.publish([{ ...toBusMessage(complaintReceived('c-bad')), value }, toBusMessage(complaintReceived('c-1'))]);
+
+      await waitFor(() => deadLetters.length === 1, 'the dead letter');
+      await waitFor(async () => (await effects()).includes('c-1'), 'the next event');
+      expect(deadLetters[0]!.headers['dead-letter-attempts']).toBe('1');
+      expect(deadLetters[0]!.headers['dead-letter-error']).toMatch(reason);
+      expect(deadLetters[0]!.headers['dead-letter-group']).toBe('dispatch');
+      expect(await effects()).toEqual(['c-1']);
+      expect(attempts).toBe(1);
+    });
+
+    it('given a handler that fails once after writing, then its writes and its inbox record roll back and the retry does the effect once', async () => {
+      let attempts = 0;
+      consumer = await startEventConsumer({
+        bus,
+        db: db.client,
+        groupId: 'dispatch',
+        logger: silentLogger(),
+        handlers: [
+          on(ComplaintReceived, async (event, tx: SqlExecutor) => {
+            attempts++;
+            await recordEffect(tx, event.data.complaintId);
+            if (attempts === 1) throw new Error('downstream lookup failed');
+          }),
+        ],
+      });
+
+      await bus.publish([toBusMessage(complaintReceived('c-1'))]);
+
+      await waitFor(() => attempts === 2, 'the retry');
+      await waitFor(async () => (await effects()).length > 0, 'the effect');
+      expect(await effects()).toEqual(['c-1']);
+      expect(deadLetters).toEqual([]);
+    });
+
+    it('given a handler that writes a follow-up event, then the event is in the outbox together with the effect', async () => {
+      consumer = await startEventConsumer({
+        bus,
+        db: db.client,
+        groupId: 'dispatch',
+        logger: silentLogger(),
+        handlers: [
+          on(ComplaintReceived, async (event, tx: SqlExecutor) => {
+            await recordEffect(tx, event.data.complaintId);
+            await writeOutbox(tx, [
+              createEvent(WorkOrderDispatched, {
+                subject: event.subject,
+                district: event.district,
+                actor: 'system:dispatch',
+                data: {
+                  workOrderId: 'w-1',
+                  complaintId: event.data.complaintId,
+                  unitId: 'unit-110199-001',
+                  ruleId: null,
+                  ruleVersion: null,
+                  role: 'LEAD',
+                  categoryId: event.data.categoryId,
+                  urgency: event.data.urgency,
+                  areaType: event.data.areaType,
+                  dispatchedAt: '2026-03-01T08:05:00.000Z',
+                },
+              }),
+            ]);
+          }),
+        ],
+      });
+
+      await bus.publish([toBusMessage(complaintReceived('c-1'))]);
+
+      await waitFor(async () => (await effects()).length === 1, 'the effect');
+      const outbox = await db.client.$queryRawUnsafe<Array<{ topic: string; key: string }>>(`SELECT "topic", "key" FROM "outbox"`);
+      expect(outbox).toEqual([{ topic: WorkOrderDispatched.topic, key: 'c-1' }]);
+    });
+
+    it('given the consumer is stopped while an event is being handled, then stopping waits, so the database can be closed right after', async () => {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let handling = false;
+      consumer = await startEventConsumer({
+        bus,
+        db: db.client,
+        groupId: 'dispatch',
+        logger: silentLogger(),
+        handlers: [
+          on(ComplaintReceived, async (event, tx: SqlExecutor) => {
+            handling = true;
+            await released;
+            await recordEffect(tx, event.data.complaintId);
+          }),
+        ],
+      });
+      await bus.publish([toBusMessage(complaintReceived('c-1'))]);
+      await waitFor(() => handling, 'the handler to start');
+
+      const stopping = consumer.stop();
+      consumer = undefined;
+      release();
+      await stopping;
+
+      expect(await effects()).toEqual(['c-1']);
+      expect(deadLetters).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,88 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { gql } from 'graphql-tag';
+import type { Logger } from 'pino';
+import { openDatabase, pgliteDir, type DriverAdapter, type SqlExecutor, type TransactionalClient } from '../db/database';
+import { startEventConsumer, type EventHandler } from '../events/consumer';
+import { createOutboxRelay } from '../events/outbox';
+import { createServiceHttp, type Route } from '../http/server';
+import type { RunningService, ServiceDeps } from '../service';
+import type { RequestCaller } from '../caller';
+import { scalarResolvers } from './scalars';
+import { createSubgraph, type SubgraphContext } from './subgraph';
+
+export interface SubgraphServiceOptions<C extends TransactionalClient, Ctx extends SubgraphContext, Tx extends SqlExecutor> {
+  name: string;
+  deps: ServiceDeps;
+  database: { url?: string; dataDir: string; migrationsDir: string; createClient: (adapter: DriverAdapter) => C };
+  http: { port: number; host: string; callerSecret: string };
+  /** The service's own wiring, once its database is open: stores, use cases, resolvers, event handlers. */
+  build: (db: C, tools: { logger: Logger; published: () => void }) => Promise<ServiceParts<Ctx, Tx>>;
+}
+
+export interface ServiceParts<Ctx extends SubgraphContext, Tx extends SqlExecutor> {
+  typeDefs: string;
+  resolvers: GraphQLResolverMap<Ctx> | object;
+  context: (caller: RequestCaller) => Ctx;
+  /** Events the service consumes, handled by one consumer group named after the service. */
+  handlers?: Array<EventHandler<Tx, any>>;
+  /** False for a service that writes no events (no outbox relay runs). */
+  publishes?: boolean;
+  /** Extra HTTP routes served beside GraphQL (e.g. printable reports), tried in order. */
+  routes?: Route[];
+}
+
+export type StartedService = RunningService & { ready(): Promise<boolean> };
+
+/**
+ * The composition root every subgraph service shares: database (migrated) → the service's parts →
+ * subgraph → HTTP (GraphQL, /health, /ready) → outbox relay → consumer. Stopping runs the other way,
+ * consumer first, so no handler is left writing to a database that is closing.
+ */
+export async function startSubgraphService<C extends TransactionalClient, Ctx extends SubgraphContext, Tx extends SqlExecutor>(
+  options: SubgraphServiceOptions<C, Ctx, Tx>,
+): Promise<StartedService> {
+  const { name, deps } = options;
+  const logger = deps.logger.child({ service: name });
+  const db = await openDatabase({ ...options.database, dataDir: pgliteDir(options.database.dataDir, name) });
+  const relay = createOutboxRelay({ db: db.client, bus: deps.bus, logger });
+  const parts = await options.build(db.client, { logger, published: () => relay.notify() });
+
+  const subgraph = createSubgraph<Ctx>({
+    name,
+    typeDefs: gql(parts.typeDefs),
+    resolvers: { ...scalarResolvers, ...parts.resolvers } as GraphQLResolverMap<Ctx>,
+    logger,
+    callerSecret: options.http.callerSecret,
+    context: parts.context,
+  });
+  await subgraph.server.start();
+  const ready = async () => (await db.ping()) && (await deps.bus.ready());
+  const http = createServiceHttp({
+    name,
+    logger,
+    graphql: { server: subgraph.server, context: subgraph.context },
+    checks: async () => ({ database: await db.ping(), bus: await deps.bus.ready() }),
+    routes: parts.routes,
+  });
+  const url = await http.listen(options.http.port, options.http.host);
+  const publishes = parts.publishes !== false;
+  if (publishes) await relay.start();
+  // What a handler writes to the outbox leaves at once: the relay is woken when its transaction commits.
+  const consumer = parts.handlers?.length
+    ? await startEventConsumer<Tx>({ bus: deps.bus, db: db.client as unknown as TransactionalClient<Tx>, groupId: name, handlers: parts.handlers, logger, afterCommit: () => relay.notify() })
+    : null;
+  logger.info({ url }, `${name} is up`);
+
+  return {
+    name,
+    url,
+    ready,
+    async stop() {
+      await consumer?.stop();
+      await http.close();
+      if (publishes) await relay.stop();
+      await subgraph.server.stop();
+      await db.close();
+    },
+  };
+}
