@@ -1,0 +1,2 @@
+export { open311Route, type Open311Options } from './route';
+export { open311Environment, type Open311Config } from './config';
