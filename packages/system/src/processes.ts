@@ -1,0 +1,90 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+/** The repository's root, where every process's entry point is found. */
+export const ROOT = path.resolve(__dirname, '../../..');
+
+/** A free TCP port on the loopback interface, as the kernel hands it out. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Waits until `url` answers 200, or fails naming what did not come up (and why, if the process died). */
+export async function waitUntilReady(url: string, what: string, child: ManagedProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
+    if (child.exited) throw new Error(`${what} exited with ${child.exitCode ?? child.exitSignal} before it was ready; see ${child.logFile}`);
+    const ok = await fetch(url).then((r) => r.ok, () => false);
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`${what} was not ready at ${url} within ${timeoutMs} ms; see ${child.logFile}`);
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}
+
+/** A child process of the system: started, killed and restarted by the harness, its output kept in a log file. */
+export class ManagedProcess {
+  private child: ChildProcess | null = null;
+  private log: WriteStream | null = null;
+  exited = true;
+  exitCode: number | null = null;
+  exitSignal: NodeJS.Signals | null = null;
+  private exitPromise: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly name: string,
+    readonly entry: string,
+    readonly env: Record<string, string>,
+    readonly logFile: string,
+    /** Flags for node before the entry point, e.g. --cpu-prof (which NODE_OPTIONS does not accept). */
+    readonly nodeArgs: string[] = [],
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  start(): void {
+    if (!this.exited) throw new Error(`${this.name} is already running`);
+    this.log = createWriteStream(this.logFile, { flags: 'a' });
+    const child = spawn(process.execPath, [...this.nodeArgs, '--enable-source-maps', path.join(ROOT, this.entry)], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.pipe(this.log, { end: false });
+    child.stderr?.pipe(this.log, { end: false });
+    this.child = child;
+    this.exited = false;
+    this.exitPromise = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exited = true;
+        this.exitCode = code;
+        this.exitSignal = signal;
+        this.log?.end();
+        resolve();
+      });
+    });
+  }
+
+  /** Sends a signal and waits for the process to be gone (SIGKILL after `graceMs` for a polite signal). */
+  async kill(signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000): Promise<void> {
+    if (this.exited || !this.child) return;
+    this.child.kill(signal);
+    if (signal !== 'SIGKILL') {
+      const timer = setTimeout(() => this.child?.kill('SIGKILL'), graceMs);
+      await this.exitPromise;
+      clearTimeout(timer);
+    } else {
+      await this.exitPromise;
+    }
+  }
+}
