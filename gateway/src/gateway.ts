@@ -116,8 +116,10 @@ export async function startGateway(env: GatewayEnvironment, logger: Logger, opti
       return Object.fromEntries(entries);
     },
   });
-  const live = await startLiveSubscriptions({ env, bus: options.bus, httpServer: http.server, graph: server, logger: log });
+  const live = startLiveSubscriptions({ env, bus: options.bus, httpServer: http.server, graph: server, logger: log });
   const url = await http.listen(env.GATEWAY_PORT, env.GATEWAY_HOST);
+  // On the in-process bus the join is immediate, and callers of the embedded system expect it done.
+  if (options.bus) await live?.joined;
   log.info({ url: `${url}/graphql` }, 'gateway is up');
   return {
     name: 'gateway',

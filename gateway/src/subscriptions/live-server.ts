@@ -116,6 +116,8 @@ export function startLiveServer(options: LiveServerOptions): LiveServer {
 
     async function* generate() {
       try {
+        // Alerts published before the feed joined never reach it: wait, so the replay covers them.
+        await options.feed.joined;
         if (after) {
           let cursor: string | null = after;
           while (cursor && !closed) {

@@ -153,7 +153,7 @@ export async function startDistributed(options: DistributedOptions): Promise<Dis
     };
     await Promise.all(SERVICES.map((s) => startService(s)));
     processes.gateway.start();
-    await waitUntilReady(readyUrl('gateway'), 'gateway', processes.gateway);
+    await waitUntilReady(readyUrl('gateway'), 'gateway', processes.gateway, 120_000);
     return system;
   } catch (error) {
     await system.stop();

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -18,14 +18,23 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Waits until `url` answers 200, or fails naming what did not come up (and why, if the process died). */
+/** The last lines of a log file, for an error message that must stand on its own (CI keeps no files). */
+export function logTail(file: string, lines = 25): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** Waits until `url` answers 200, or fails naming what did not come up, with its readiness answer and log. */
 export async function waitUntilReady(url: string, what: string, child: ManagedProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
-    if (child.exited) throw new Error(`${what} exited with ${child.exitCode ?? child.exitSignal} before it was ready; see ${child.logFile}`);
-    const ok = await fetch(url).then((r) => r.ok, () => false);
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`${what} was not ready at ${url} within ${timeoutMs} ms; see ${child.logFile}`);
+    if (child.exited) throw new Error(`${what} exited with ${child.exitCode ?? child.exitSignal} before it was ready; ${child.logFile} ends:\n${logTail(child.logFile)}`);
+    const answer = await fetch(url).then(async (r) => ({ ok: r.ok, body: await r.text() }), (error: Error) => ({ ok: false, body: error.message }));
+    if (answer.ok) return;
+    if (Date.now() > deadline) throw new Error(`${what} was not ready at ${url} within ${timeoutMs} ms (last answer: ${answer.body}); ${child.logFile} ends:\n${logTail(child.logFile)}`);
     await new Promise((r) => setTimeout(r, delay));
   }
 }
