@@ -22,6 +22,14 @@ export interface SubscribeOptions {
    * it goes to the dead-letter topic so the messages behind it keep flowing.
    */
   handle: (message: DeliveredMessage) => Promise<void>;
+  /**
+   * Handles consecutive messages of one partition together, in order (one transaction for all, say).
+   * Throwing means none of them was handled: each is then handled alone by `handle`, with its retries
+   * and dead letter, so a poison message costs its batch one more pass and stops nothing behind it.
+   */
+  handleBatch?: (messages: DeliveredMessage[]) => Promise<void>;
+  /** The most messages given to `handleBatch` at once (default 100). */
+  maxBatch?: number;
   maxAttempts?: number;
   /** Start from the beginning of the topic the first time this group is seen (default true). */
   fromBeginning?: boolean;
@@ -48,3 +56,4 @@ export interface EventBus {
 export const DEAD_LETTER_SUFFIX = '.dead-letter';
 export const deadLetterTopicOf = (topic: string): string => `${topic}${DEAD_LETTER_SUFFIX}`;
 export const DEFAULT_MAX_ATTEMPTS = 5;
+export const DEFAULT_MAX_BATCH = 100;

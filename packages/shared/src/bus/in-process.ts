@@ -2,8 +2,8 @@ import { appendFile, mkdir, readdir, readFile, rename, truncate, writeFile } fro
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { BusMessage, DeliveredMessage, EventBus, SubscribeOptions, Subscription } from './bus';
-import { defaultRetryPolicy, handleWithRetries } from './retry';
+import { DEFAULT_MAX_BATCH, type BusMessage, type DeliveredMessage, type EventBus, type SubscribeOptions, type Subscription } from './bus';
+import { defaultRetryPolicy, handleBatchWithRetries } from './retry';
 import { partitionOf } from './partitioner';
 
 interface Partition {
@@ -14,8 +14,7 @@ interface Partition {
 interface Member {
   id: number;
   topics: Set<string>;
-  handle: SubscribeOptions['handle'];
-  maxAttempts?: number;
+  subscription: SubscribeOptions;
   /** The deliveries this member is working on; leaving waits for them, as a Kafka consumer's disconnect does. */
   inFlight: Set<Promise<void>>;
 }
@@ -136,21 +135,23 @@ export function createInProcessBus(options: InProcessBusOptions = {}): EventBus 
       const member = assignee(group, topic, index);
       if (!member) break;
       const offset = group.offsets.get(key) ?? 0;
-      const message = partition.log[offset];
-      if (!message) {
+      // One message, or as many as wait (up to the batch size) for a member that handles batches.
+      const size = member.subscription.handleBatch ? (member.subscription.maxBatch ?? DEFAULT_MAX_BATCH) : 1;
+      const messages = partition.log.slice(offset, offset + size);
+      if (messages.length === 0) {
         await new Promise<void>((resolve) => partition.waiters.push(resolve));
         continue;
       }
-      const delivered: DeliveredMessage = { ...message, partition: index, offset: String(offset) };
+      const delivered: DeliveredMessage[] = messages.map((message, i) => ({ ...message, partition: index, offset: String(offset + i) }));
       const delivery = (async () => {
-        const dead = await handleWithRetries(delivered, member.handle, defaultRetryPolicy(member.maxAttempts), group.id, (error, attempt) =>
-          options.logger?.warn({ err: error, topic, partition: index, offset, attempt, group: group.id }, 'event handler failed'),
+        const dead = await handleBatchWithRetries(delivered, member.subscription, defaultRetryPolicy(member.subscription.maxAttempts), group.id, (error, attempt, batchSize) =>
+          options.logger?.warn({ err: error, topic, partition: index, offset, attempt, batchSize, group: group.id }, batchSize ? 'event batch failed; handling its events one by one' : 'event handler failed'),
         );
         // Stopped meanwhile: not committed, so it is delivered again after a restart.
         if (!running) return;
-        if (dead) await publish([dead]);
-        // A member that left while the message was in flight hands the partition on; the next owner starts here.
-        group.offsets.set(key, offset + 1);
+        if (dead.length > 0) await publish(dead);
+        // A member that left while the messages were in flight hands the partition on; the next owner starts here.
+        group.offsets.set(key, offset + messages.length);
         offsetsDirty = true;
       })();
       member.inFlight.add(delivery);
@@ -216,7 +217,7 @@ export function createInProcessBus(options: InProcessBusOptions = {}): EventBus 
     publish,
     async subscribe(subscription: SubscribeOptions): Promise<Subscription> {
       const group = groupOf(subscription.groupId);
-      const member: Member = { id: nextMemberId++, topics: new Set(subscription.topics), handle: subscription.handle, maxAttempts: subscription.maxAttempts, inFlight: new Set() };
+      const member: Member = { id: nextMemberId++, topics: new Set(subscription.topics), subscription, inFlight: new Set() };
       for (const topic of subscription.topics) {
         partitionsOf(topic);
         if (subscription.fromBeginning === false) {

@@ -99,6 +99,40 @@ maybe('Kafka bus on a real broker', () => {
     expect(dead.find((m) => m.value === 'contract')!.headers['dead-letter-attempts']).toBe('1');
   });
 
+  it('given a batch handler and a poison message in a batch, then the batch is handled one by one, the poison is dead-lettered and every other message is handled once', async () => {
+    const topic = topicFor('batch');
+    const values = Array.from({ length: 40 }, (_, i) => (i === 17 ? 'poison' : `m${i}`));
+    await bus.publish(values.map((v) => message(topic, 'case-1', v)));
+    const batches: string[][] = [];
+    const single: string[] = [];
+    const dead: DeliveredMessage[] = [];
+
+    await subscribe({ groupId: `batch-dead-${run}`, topics: [`${topic}.dead-letter`], handle: async (m) => void dead.push(m) });
+    await subscribe({
+      groupId: `batch-${run}`,
+      topics: [topic],
+      maxAttempts: 2,
+      maxBatch: 10,
+      handleBatch: async (ms) => {
+        if (ms.some((m) => m.value === 'poison')) throw new Error('one of these cannot be handled');
+        batches.push(ms.map((m) => m.value));
+      },
+      handle: async (m) => {
+        if (m.value === 'poison') throw new Error('cannot handle this one');
+        single.push(m.value);
+      },
+    });
+
+    await waitFor(() => batches.flat().length + single.length >= 39 && dead.length === 1, 'every message and the dead letter', 45_000);
+    // In order, each once: what the batches handled and what was handled alone after its batch failed.
+    expect([...batches.flat(), ...single].sort()).toEqual(values.filter((v) => v !== 'poison').sort());
+    expect(batches.every((b) => b.length <= 10)).toBe(true);
+    expect(batches.length).toBeLessThan(39);
+    expect(single).toEqual(['m10', 'm11', 'm12', 'm13', 'm14', 'm15', 'm16', 'm18', 'm19'].filter((v) => single.includes(v)));
+    expect(single.length).toBeGreaterThan(0);
+    expect(dead[0]!.headers).toMatchObject({ 'dead-letter-attempts': '2', 'dead-letter-error': 'cannot handle this one' });
+  });
+
   it('given a group that stopped after handling some messages, when it comes back, then it resumes after the committed offset', async () => {
     const topic = topicFor('resume');
     const groupId = `resume-${run}`;

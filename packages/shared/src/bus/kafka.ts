@@ -1,8 +1,8 @@
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type IHeaders, type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { BusMessage, DeliveredMessage, EventBus, SubscribeOptions, Subscription } from './bus';
-import { deadLetterTopicOf } from './bus';
-import { defaultRetryPolicy, handleWithRetries } from './retry';
+import { deadLetterTopicOf, DEFAULT_MAX_BATCH } from './bus';
+import { defaultRetryPolicy, handleBatchWithRetries, handleWithRetries } from './retry';
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -169,20 +169,40 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
         }
       }
       const policy = defaultRetryPolicy(subscription.maxAttempts);
+      // A failure is logged, and the group told this member is alive: retries must not cost it its partitions.
+      const onError = (topic: string, partition: number, offset: string, heartbeat: () => Promise<void>) => (error: unknown, attempt: number, batchSize?: number) => {
+        options.logger?.warn({ err: error, topic, partition, offset, attempt, batchSize, group: subscription.groupId }, batchSize ? 'event batch failed; handling its events one by one' : 'event handler failed');
+        void heartbeat().catch(() => undefined);
+      };
+      const maxBatch = subscription.maxBatch ?? DEFAULT_MAX_BATCH;
       await consumer.run({
         autoCommit: true,
         // Partitions are handled side by side (each still in order, so a case's events keep theirs): one at a
         // time, a handler waiting on its database held up every other partition behind it.
         partitionsConsumedConcurrently: options.partitions ?? 6,
-        // eachMessage resolves only after the effect is committed, so the offset kafkajs commits is always behind handled work.
-        eachMessage: async ({ topic, partition, message, heartbeat }) => {
-          const delivered = fromKafkaMessage(inApp(topic), partition, message);
-          const dead = await handleWithRetries(delivered, subscription.handle, policy, subscription.groupId, (error, attempt) => {
-            options.logger?.warn({ err: error, topic, partition, offset: message.offset, attempt, group: subscription.groupId }, 'event handler failed');
-            void heartbeat().catch(() => undefined);
-          });
-          if (dead) await publish([dead]);
-        },
+        // Offsets are resolved only after the effect is committed, so the offset kafkajs commits is always behind handled work.
+        ...(subscription.handleBatch
+          ? {
+              eachBatchAutoResolve: false,
+              eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+                for (let i = 0; i < batch.messages.length; i += maxBatch) {
+                  if (!isRunning() || isStale()) return;
+                  const chunk = batch.messages.slice(i, i + maxBatch).map((m) => fromKafkaMessage(inApp(batch.topic), batch.partition, m));
+                  const dead = await handleBatchWithRetries(chunk, subscription, policy, subscription.groupId, onError(batch.topic, batch.partition, chunk[0]!.offset, heartbeat));
+                  if (dead.length > 0) await publish(dead);
+                  resolveOffset(chunk[chunk.length - 1]!.offset);
+                  await commitOffsetsIfNecessary();
+                  await heartbeat();
+                }
+              },
+            }
+          : {
+              eachMessage: async ({ topic, partition, message, heartbeat }) => {
+                const delivered = fromKafkaMessage(inApp(topic), partition, message);
+                const dead = await handleWithRetries(delivered, subscription.handle, policy, subscription.groupId, onError(topic, partition, message.offset, heartbeat));
+                if (dead) await publish([dead]);
+              },
+            }),
       });
       return {
         async stop() {

@@ -1,4 +1,4 @@
-import { type BusMessage, type DeliveredMessage, deadLetterTopicOf, DEFAULT_MAX_ATTEMPTS } from './bus';
+import { type BusMessage, type DeliveredMessage, type SubscribeOptions, deadLetterTopicOf, DEFAULT_MAX_ATTEMPTS } from './bus';
 import { ContractViolation } from '../events/envelope';
 
 export interface RetryPolicy {
@@ -36,6 +36,34 @@ export async function handleWithRetries(
       await sleep(policy.backoffMs(attempt + 1));
     }
   }
+}
+
+/**
+ * Runs consecutive messages of one partition through the subscription: all at once through its
+ * `handleBatch` when it has one, else (or when the batch fails) one by one with retries. Returns the
+ * dead letters to publish, in order.
+ */
+export async function handleBatchWithRetries(
+  messages: DeliveredMessage[],
+  subscription: Pick<SubscribeOptions, 'handle' | 'handleBatch'>,
+  policy: RetryPolicy,
+  groupId: string,
+  onError: (error: unknown, attempt: number, batchSize?: number) => void,
+): Promise<BusMessage[]> {
+  if (subscription.handleBatch && messages.length > 1) {
+    try {
+      await subscription.handleBatch(messages);
+      return [];
+    } catch (error) {
+      onError(error, 1, messages.length);
+    }
+  }
+  const dead: BusMessage[] = [];
+  for (const message of messages) {
+    const letter = await handleWithRetries(message, subscription.handle, policy, groupId, onError);
+    if (letter) dead.push(letter);
+  }
+  return dead;
 }
 
 export function deadLetter(message: DeliveredMessage, groupId: string, error: unknown, attempts: number): BusMessage {

@@ -8,7 +8,7 @@ import { silentLogger, waitFor } from '../testing';
 import { on, startEventConsumer } from './consumer';
 import { ComplaintReceived, WorkOrderDispatched } from './contracts';
 import { createEvent } from './envelope';
-import { claimEvent } from './inbox';
+import { claimEvent, claimEvents } from './inbox';
 import { toBusMessage, writeOutbox } from './outbox';
 
 const DEAD_LETTERS = `${ComplaintReceived.topic}.dead-letter`;
@@ -68,6 +68,75 @@ describe('event consumer', () => {
       ).rejects.toThrow('the effect failed');
 
       expect(await claimEvent(db.client, 'dispatch', eventId)).toBe(true);
+    });
+  });
+
+  describe('claimEvents', () => {
+    it('given ids some of which were handled, then only the new ones are claimed, each once', async () => {
+      const [a, b, c] = ['018f0000-0000-7000-8000-00000000000a', '018f0000-0000-7000-8000-00000000000b', '018f0000-0000-7000-8000-00000000000c'];
+      await claimEvent(db.client, 'analytics', a);
+      expect(await claimEvents(db.client, 'analytics', [a, b, c, b])).toEqual(new Set([b, c]));
+      expect(await claimEvents(db.client, 'analytics', [a, b, c])).toEqual(new Set());
+    });
+  });
+
+  describe('startEventConsumer with batches (maxBatch)', () => {
+    /** The effect, with the transaction that wrote it: events of one batch share one. */
+    const recordEffectInTx = (tx: SqlExecutor, complaintId: string) =>
+      tx.$executeRawUnsafe(`INSERT INTO "effect" ("complaint_id", "tx") VALUES ($1, txid_current())`, complaintId);
+    const sameKey = (event: ReturnType<typeof complaintReceived>) => ({ ...toBusMessage(event), key: 'one-partition' });
+
+    beforeAll(async () => {
+      await db.client.$executeRawUnsafe(`ALTER TABLE "effect" ADD COLUMN IF NOT EXISTS "tx" BIGINT`);
+    });
+
+    it('given events waiting on a partition, then they are handled together in few transactions, each once, a repeat and an already-handled one skipped', async () => {
+      let commits = 0;
+      const handledBefore = complaintReceived('c-before');
+      await claimEvent(db.client, 'analytics', handledBefore.id);
+      const events = Array.from({ length: 25 }, (_, i) => complaintReceived(`c-${String(i).padStart(2, '0')}`));
+      await bus.publish([sameKey(handledBefore), ...events.map(sameKey), sameKey(events[3]!)]);
+      consumer = await startEventConsumer({
+        bus,
+        db: db.client,
+        groupId: 'analytics',
+        logger: silentLogger(),
+        maxBatch: 10,
+        handlers: [on(ComplaintReceived, async (event, tx: SqlExecutor) => void (await recordEffectInTx(tx, event.data.complaintId)))],
+        afterCommit: () => commits++,
+      });
+
+      await waitFor(async () => (await effects()).length === 25 && commits >= 3, 'every event');
+      expect(await effects()).toEqual(events.map((e) => e.data.complaintId));
+      const transactions = await db.client.$queryRawUnsafe<Array<{ n: number }>>(`SELECT COUNT(DISTINCT "tx")::int AS "n" FROM "effect"`);
+      expect(transactions[0]!.n).toBe(3);
+      expect(deadLetters).toEqual([]);
+    });
+
+    it('given a batch with an event whose handler always fails, then the batch rolls back, the others are handled once each and only the bad one is dead-lettered', async () => {
+      const events = Array.from({ length: 8 }, (_, i) => complaintReceived(`c-${i}`));
+      await bus.publish(events.map(sameKey));
+      consumer = await startEventConsumer({
+        bus,
+        db: db.client,
+        groupId: 'analytics',
+        logger: silentLogger(),
+        maxBatch: 10,
+        maxAttempts: 2,
+        handlers: [
+          on(ComplaintReceived, async (event, tx: SqlExecutor) => {
+            await recordEffectInTx(tx, event.data.complaintId);
+            if (event.data.complaintId === 'c-5') throw new Error('this one cannot be handled');
+          }),
+        ],
+      });
+
+      await waitFor(() => deadLetters.length === 1, 'the dead letter');
+      await waitFor(async () => (await effects()).length === 7, 'the others');
+      expect(await effects()).toEqual(['c-0', 'c-1', 'c-2', 'c-3', 'c-4', 'c-6', 'c-7']);
+      expect(deadLetters[0]!.headers['dead-letter-error']).toBe('this one cannot be handled');
+      const inbox = await db.client.$queryRawUnsafe<Array<{ n: number }>>(`SELECT COUNT(*)::int AS "n" FROM "inbox" WHERE "consumer" = 'analytics'`);
+      expect(inbox[0]!.n).toBe(7);
     });
   });
 

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import type { EventBus, Subscription } from '../bus/bus';
+import type { DeliveredMessage, EventBus, Subscription } from '../bus/bus';
 import type { SqlExecutor, TransactionalClient } from '../db/database';
 import { contextFrom, inSpan, SpanKind } from '../telemetry';
-import { parseData, parseEnvelope, type EventContract, type EventOf } from './envelope';
-import { claimEvent } from './inbox';
+import { parseData, parseEnvelope, type Envelope, type EventContract, type EventOf } from './envelope';
+import { claimEvent, claimEvents } from './inbox';
 
 export interface EventHandler<Tx, C extends EventContract = EventContract> {
   contract: C;
@@ -23,6 +23,12 @@ export interface EventConsumerOptions<Tx extends SqlExecutor> {
   /** Called after a handler's transaction committed (e.g. to wake the outbox relay). */
   afterCommit?: () => void;
   maxAttempts?: number;
+  /**
+   * Events waiting on one partition are handled in one transaction, up to this many (default 1: one
+   * transaction per event). Only for handlers that touch nothing but `tx`: within a batch, an event's
+   * effect is visible to the next handler through `tx` alone, as it is not committed yet.
+   */
+  maxBatch?: number;
 }
 
 /**
@@ -33,17 +39,24 @@ export interface EventConsumerOptions<Tx extends SqlExecutor> {
 export async function startEventConsumer<Tx extends SqlExecutor>(options: EventConsumerOptions<Tx>): Promise<Subscription> {
   const byType = new Map(options.handlers.map((h) => [h.contract.type, h]));
   const topics = [...new Set(options.handlers.map((h) => h.contract.topic))];
+  const spanOf = (event: Envelope, topic: string) =>
+    ({ parent: contextFrom({ traceparent: event.traceparent }), kind: SpanKind.CONSUMER, attributes: { 'messaging.destination.name': topic, 'messaging.consumer.group.name': options.groupId, 'event.id': event.id, 'event.subject': event.subject } });
+  /** The event in `message` with its handler, or null when this group has no handler for its type. */
+  const decode = (message: DeliveredMessage) => {
+    const envelope = parseEnvelope(message.value);
+    const handler = byType.get(envelope.type);
+    return handler ? { event: parseData(handler.contract, envelope), handler, topic: message.topic } : null;
+  };
+  const maxBatch = options.maxBatch ?? 1;
   return options.bus.subscribe({
     groupId: options.groupId,
     topics,
     maxAttempts: options.maxAttempts,
     handle: async (message) => {
-      const envelope = parseEnvelope(message.value);
-      const handler = byType.get(envelope.type);
-      if (!handler) return;
-      const event = parseData(handler.contract, envelope);
-      const parent = contextFrom({ traceparent: envelope.traceparent });
-      await inSpan(options.groupId, `consume ${event.type}`, { parent, kind: SpanKind.CONSUMER, attributes: { 'messaging.destination.name': message.topic, 'messaging.consumer.group.name': options.groupId, 'event.id': event.id, 'event.subject': event.subject } }, async () => {
+      const decoded = decode(message);
+      if (!decoded) return;
+      const { event, handler } = decoded;
+      await inSpan(options.groupId, `consume ${event.type}`, spanOf(event, message.topic), async () => {
         const handled = await options.db.$transaction(async (tx) => {
           if (!(await claimEvent(tx, options.groupId, event.id))) return false;
           await handler.handle(event, tx);
@@ -53,5 +66,28 @@ export async function startEventConsumer<Tx extends SqlExecutor>(options: EventC
         else options.logger.debug({ eventId: event.id, type: event.type }, 'event already handled; skipped');
       });
     },
+    ...(maxBatch > 1 && {
+      maxBatch,
+      // A failure anywhere rolls the whole batch back; the bus then hands its events to `handle` one by one.
+      handleBatch: async (messages) => {
+        const decoded = messages.map(decode).filter((d) => d !== null);
+        if (decoded.length === 0) return;
+        const handled = await options.db.$transaction(
+          async (tx) => {
+            const claimed = await claimEvents(tx, options.groupId, decoded.map((d) => d.event.id));
+            let count = 0;
+            for (const { event, handler, topic } of decoded) {
+              // Deleted once handled: the same event twice in a batch is handled once.
+              if (!claimed.delete(event.id)) continue;
+              await inSpan(options.groupId, `consume ${event.type}`, spanOf(event, topic), () => handler.handle(event, tx));
+              count++;
+            }
+            return count;
+          },
+          { timeout: 60_000 },
+        );
+        if (handled > 0) options.afterCommit?.();
+      },
+    }),
   });
 }
