@@ -20,6 +20,12 @@ export { readAnalyticsEnvironment, type AnalyticsEnvironment } from './environme
 export const typeDefs = readFileSync(path.join(__dirname, '../schema.graphql'), 'utf8');
 
 /**
+ * Events handled per transaction: the read model's handlers write only through their transaction, so
+ * what waits on a partition is applied together, and a replay or a burst costs one commit per batch.
+ */
+export const ANALYTICS_EVENT_BATCH = 100;
+
+/**
  * The consumer group that builds a generation of the read models. Generation 1 keeps the service's
  * own name, so existing offsets and inbox rows stay valid; each rebuild starts a new generation, whose
  * fresh group reads every topic from the beginning (Kafka: a new group id with fromBeginning; the
@@ -79,7 +85,15 @@ export async function startAnalytics(env: AnalyticsEnvironment, deps: ServiceDep
       const handlers = createHandlers(store, ratesStore, { config, now: deps.now });
       apply = createEventApplier(handlers);
       startConsumer = async () => {
-        consumer = await startEventConsumer<AnalyticsTx>({ bus: deps.bus, db: prisma as unknown as TransactionalClient<AnalyticsTx>, groupId: consumerGroupOf(generation), handlers, logger, afterCommit: tools.published });
+        consumer = await startEventConsumer<AnalyticsTx>({
+          bus: deps.bus,
+          db: prisma as unknown as TransactionalClient<AnalyticsTx>,
+          groupId: consumerGroupOf(generation),
+          handlers,
+          logger,
+          afterCommit: tools.published,
+          maxBatch: ANALYTICS_EVENT_BATCH,
+        });
       };
       const analytics = createAnalyticsManager({ store });
       const assessment = createAssessmentManager({ store: ratesStore, config, rebuilder, now: deps.now });
