@@ -95,4 +95,21 @@ describe('the gateway', () => {
     expect(ready.status).toBe(200);
     expect(((await ready.json()) as { checks: unknown }).checks).toEqual({ intake: true, dispatch: true, supervision: true, analytics: true });
   });
+
+  it('serves a unit\'s monthly report from analytics to a signed-in caller, by the rules of the graph', async () => {
+    const path = '/reports/units/unit-110199-001/2026-03.html';
+    const get = (bearer?: string, method = 'GET') => fetch(`${gatewayBase}${path}`, { method, headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
+
+    const report = await get(await token('supervisor'));
+    expect(report.status).toBe(200);
+    expect(report.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await report.text()).toContain('民意诉求档案');
+
+    const anonymous = await get();
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect((await get(await token('supervisor', 'another-secret'))).status).toBe(401);
+    expect((await get(await token('citizen'))).status).toBe(403);
+    expect((await get(await token('supervisor'), 'DELETE')).status).toBe(405);
+  });
 });

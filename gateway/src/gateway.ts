@@ -22,6 +22,7 @@ import {
 import { DEVELOPMENT_JWT_SECRET, type GatewayEnvironment } from './environment';
 import { graphiqlRoute } from './ide/graphiql';
 import { open311Route } from './open311';
+import { reportsRoute } from './reports/route';
 import { subgraphs } from './subgraphs';
 import { startLiveSubscriptions } from './subscriptions';
 
@@ -73,6 +74,17 @@ export async function startGateway(env: GatewayEnvironment, logger: Logger, opti
     buildService: ({ name }) => new CallerDataSource({ url: `${urls[name]!.replace(/\/$/, '')}/graphql` }),
   });
   const limiter = new RateLimiterMemory({ points: env.RATE_LIMIT_PER_MINUTE, duration: 60 });
+  /** Who is calling (from the Bearer token), counted against their rate limit: for the graph and the reports alike. */
+  const admit = async (req: IncomingMessage): Promise<RequestCaller> => {
+    const caller = await callerOf(req, env);
+    try {
+      await limiter.consume(caller?.sub ?? req.socket.remoteAddress ?? 'unknown');
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      throw appError('RATE_LIMITED', `too many requests; retry in ${Math.ceil(rejection.msBeforeNext / 1000)} s`, { http: { status: 429 } });
+    }
+    return caller;
+  };
 
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -94,19 +106,12 @@ export async function startGateway(env: GatewayEnvironment, logger: Logger, opti
     name: 'gateway',
     logger: log,
     maxBodyBytes: env.MAX_BODY_BYTES,
-    routes: [graphiqlRoute, open311Route({ graph: server, env, logger: log })],
+    routes: [graphiqlRoute, open311Route({ graph: server, env, logger: log }), reportsRoute({ analyticsUrl: urls.analytics!, callerSecret: env.CALLER_SECRET, admit, logger: log })],
     graphql: {
       server,
       context: async (req) => {
-        const caller = await callerOf(req, env);
-        try {
-          await limiter.consume(caller?.sub ?? req.socket.remoteAddress ?? 'unknown');
-        } catch (rejection) {
-          if (!(rejection instanceof RateLimiterRes)) throw rejection;
-          throw appError('RATE_LIMITED', `too many requests; retry in ${Math.ceil(rejection.msBeforeNext / 1000)} s`, { http: { status: 429 } });
-        }
-        const callerHeader = signCaller(caller, env.CALLER_SECRET);
-        return { caller, callerHeader };
+        const caller = await admit(req);
+        return { caller, callerHeader: signCaller(caller, env.CALLER_SECRET) };
       },
     },
     checks: async () => {
