@@ -3,6 +3,8 @@ import {
   createEvent,
   createInProcessBus,
   DeadlineOverdue,
+  DeadlinesPaused,
+  DeadlinesResumed,
   DeadlineWarning,
   ExtensionDecided,
   newId,
@@ -303,6 +305,19 @@ describe('deadlines following the case', () => {
         ['REPLY', iso(minutes(5 * 24 * 60) + pausedFor), null],
         ['CLOSE', iso(minutes(7 * 24 * 60) + pausedFor), null],
       ]);
+      // Both are announced, with who did it and the new due times, for whoever follows the case.
+      const mine = (type: string) => timerEvents(type).filter((e) => (e.data as { workOrderId: string }).workOrderId === o.workOrderId);
+      await waitFor(() => mine(DeadlinesResumed.type).length === 1, 'DeadlinesResumed on the bus');
+      expect(mine(DeadlinesPaused.type)).toEqual([
+        expect.objectContaining({ actor: 'supervisor-1', data: expect.objectContaining({ reason: 'waiting for the citizen’s documents', pausedAt: iso(minutes(60)), deadlines: [expect.objectContaining({ kind: 'REPLY' }), expect.objectContaining({ kind: 'CLOSE' })] }) }),
+      ]);
+      expect(mine(DeadlinesResumed.type)[0]!.data).toMatchObject({
+        resumedAt: iso(minutes(8 * 24 * 60)),
+        deadlines: [
+          { kind: 'REPLY', dueAt: iso(minutes(5 * 24 * 60) + pausedFor), pausedMinutes: 8 * 24 * 60 - 60 },
+          { kind: 'CLOSE', dueAt: iso(minutes(7 * 24 * 60) + pausedFor), pausedMinutes: 8 * 24 * 60 - 60 },
+        ],
+      });
     });
 
     it('refuses other roles, other districts, unknown orders, nothing to pause, and a missing reason', async () => {

@@ -60,5 +60,15 @@ export function workingDayCalendar(data: WorkingCalendarData): DeadlineCalendar 
         at = end;
       }
     },
+    minutesBetween(from, to) {
+      let counted = 0;
+      for (let at = from.getTime(); at < to.getTime(); ) {
+        const day = dayStart(at);
+        const end = Math.min(day + DAY_MS, to.getTime());
+        if (isWorking(day)) counted += end - at;
+        at = end;
+      }
+      return counted / 60_000;
+    },
   };
 }

@@ -44,4 +44,23 @@ describe('the working-day calendar', () => {
     // 2026-03-06T17:00Z is Sat 01:00 in Beijing: a day off.
     expect(calendar.addMinutes(new Date('2026-03-06T17:00:00Z'), 60)).toEqual(bj('2026-03-09T01:00:00'));
   });
+
+  it('given a span over a weekend and a holiday, when its working minutes are counted, then only working days count', () => {
+    // Fri 6 Mar 16:00 → Mon 9 Mar 10:00: 8 h of Friday and 10 h of Monday.
+    expect(calendar.minutesBetween(bj('2026-03-06T16:00:00'), bj('2026-03-09T10:00:00'))).toBe(18 * 60);
+    // Thu 30 Apr 20:00 → Sat 9 May 02:00 (make-up day): Thu 4 h, Wed 6 and Thu 7 and Fri 8 whole, Sat 2 h.
+    expect(calendar.minutesBetween(bj('2026-04-30T20:00:00'), bj('2026-05-09T02:00:00'))).toBe(4 * 60 + 3 * day + 2 * 60);
+    expect(calendar.minutesBetween(bj('2026-03-07T10:00:00'), bj('2026-03-08T10:00:00'))).toBe(0);
+    expect(calendar.minutesBetween(bj('2026-03-09T10:00:00'), bj('2026-03-09T09:00:00'))).toBe(0);
+  });
+
+  it('given any start and limit, when the limit is added, then the working minutes between start and due time are the limit', () => {
+    for (const start of ['2026-03-06T16:00:00', '2026-04-30T10:00:00', '2026-05-08T23:59:00', '2026-03-09T00:00:00']) {
+      for (const limit of [1, 120, day, 3 * day + 7]) {
+        const from = bj(start);
+        const due = calendar.addMinutes(from, limit);
+        expect(calendar.minutesBetween(from, due)).toBe(limit);
+      }
+    }
+  });
 });

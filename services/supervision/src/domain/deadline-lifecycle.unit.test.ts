@@ -82,6 +82,15 @@ describe('pausing the clock', () => {
     expect(resumed).toEqual({ state: 'PENDING', pausedAt: null, pauseReason: null, dueAt: minutes(10080 + 180), warnAt: new Date(close.warnAt!.getTime() + 180 * 60_000) });
   });
 
+  it('given a working-day deadline paused over a weekend, when resumed, then only the working time paused moves it', () => {
+    const calendar = workingDayCalendar({});
+    // Due Tue 10 Mar 10:00 Beijing; paused Fri 6 Mar 16:00, resumed Mon 9 Mar 10:00: 18 working hours.
+    const reply = { ...deadline('REPLY'), dueAt: new Date('2026-03-10T02:00:00.000Z'), warnAt: null, ...pause(new Date('2026-03-06T08:00:00.000Z'), 'waiting') };
+    expect(resume(reply, new Date('2026-03-09T02:00:00.000Z'), { calendar }).dueAt).toEqual(new Date('2026-03-10T20:00:00.000Z'));
+    // The same pause on elapsed time moves it by all 66 hours.
+    expect(resume(reply, new Date('2026-03-09T02:00:00.000Z')).dueAt).toEqual(new Date('2026-03-12T20:00:00.000Z'));
+  });
+
   it('given a warning already given, when resumed, then the warning is not moved (it is not repeated)', () => {
     const close = { ...deadline('CLOSE'), warnedAt: minutes(8064), ...pause(minutes(8100), 'waiting') };
     expect(resume(close, minutes(8160)).warnAt).toEqual(close.warnAt);

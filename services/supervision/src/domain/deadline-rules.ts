@@ -80,10 +80,13 @@ export function chooseRule(rules: readonly DeadlineRule[], subject: DeadlineSubj
  */
 export interface DeadlineCalendar {
   addMinutes(start: Date, minutes: number): Date;
+  /** The minutes this calendar counts between two instants (0 when `to` is not after `from`). */
+  minutesBetween(from: Date, to: Date): number;
 }
 
 export const elapsedTime: DeadlineCalendar = {
   addMinutes: (start, minutes) => new Date(start.getTime() + minutes * 60_000),
+  minutesBetween: (from, to) => Math.max(0, to.getTime() - from.getTime()) / 60_000,
 };
 
 export interface DueTime {

@@ -118,6 +118,7 @@ describe('computing due times', () => {
         calls.push([from.toISOString(), minutes]);
         return new Date(from.getTime() + 2 * minutes * 60_000);
       },
+      minutesBetween: () => 0,
     };
     const [respond] = computeDeadlines(rule('general'), start, calendar);
     expect(respond).toEqual({ kind: 'RESPOND', dueAt: new Date('2026-03-02T05:30:00.000Z') });

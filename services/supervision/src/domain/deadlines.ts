@@ -154,15 +154,20 @@ export function extend(d: DeadlineRecord, extraMinutes: number, now: Date, timin
 /** Pausing stops the clock of a running deadline: it waits (the timer engine ignores it) from `at`. */
 export const pause = (at: Date, reason: string): Pick<DeadlineRecord, 'state' | 'pausedAt' | 'pauseReason'> => ({ state: 'PAUSED', pausedAt: at, pauseReason: reason });
 
-/** Resuming moves the due time and the warning by the time spent paused, so no waiting counts against the unit. */
-export function resume(d: DeadlineRecord, at: Date): Pick<DeadlineRecord, 'state' | 'pausedAt' | 'pauseReason' | 'dueAt' | 'warnAt'> {
-  const paused = Math.max(0, at.getTime() - (d.pausedAt ?? at).getTime());
+/**
+ * Resuming moves the due time and the warning by the time spent paused, as the deadline's calendar
+ * counts it (a pause over a weekend costs a working-day deadline nothing of the weekend), so no waiting
+ * counts against the unit.
+ */
+export function resume(d: DeadlineRecord, at: Date, timing: Timing = {}): Pick<DeadlineRecord, 'state' | 'pausedAt' | 'pauseReason' | 'dueAt' | 'warnAt'> {
+  const calendar = timing.calendar ?? elapsedTime;
+  const paused = calendar.minutesBetween(d.pausedAt ?? at, at);
   return {
     state: 'PENDING',
     pausedAt: null,
     pauseReason: null,
-    dueAt: new Date(d.dueAt.getTime() + paused),
-    warnAt: d.warnAt && !d.warnedAt ? new Date(d.warnAt.getTime() + paused) : d.warnAt,
+    dueAt: calendar.addMinutes(d.dueAt, paused),
+    warnAt: d.warnAt && !d.warnedAt ? calendar.addMinutes(d.warnAt, paused) : d.warnAt,
   };
 }
 

@@ -4,6 +4,8 @@ import {
   notFound,
   createEvent,
   currentTraceparent,
+  DeadlinesPaused,
+  DeadlinesResumed,
   DeadlinesSet,
   decodeCursor,
   forbidden,
@@ -116,6 +118,17 @@ export function createSupervisionManager(deps: SupervisionManagerDeps) {
   }
 
   /** The order's deadlines, when it exists and lies in the caller's district (any district for city-level callers). */
+  /** A pause or resume of a work order's clock, as an event for the outbox. */
+  const clockEvent = <C extends typeof DeadlinesPaused | typeof DeadlinesResumed>(contract: C, d: DeadlineRecord, actor: string, at: Date, data: Omit<EventOf<C>['data'], 'workOrderId' | 'complaintId' | 'unitId'>) =>
+    createEvent(contract, {
+      subject: d.complaintId,
+      district: d.district,
+      actor,
+      traceparent: currentTraceparent(),
+      occurredAt: at,
+      data: { workOrderId: d.workOrderId, complaintId: d.complaintId, unitId: d.unitId, ...data } as EventOf<C>['data'],
+    });
+
   async function orderOfDistrict(tx: SupervisionTx, caller: RequestCaller & { district: string; roles: readonly string[] }, workOrderId: string): Promise<DeadlineRecord[]> {
     const known = await deps.store.deadlinesOfOrder(tx, workOrderId);
     if (known.length === 0) throw notFound('work order', workOrderId);
@@ -251,7 +264,7 @@ export function createSupervisionManager(deps: SupervisionManagerDeps) {
       await meetOpen(tx, event.data.whistleId, ['REPORT_IN'], event.data.reportedAt, event.data.unitId);
     },
 
-    /** Stops the clock of the order's running deadlines while the case waits on the citizen. */
+    /** Stops the clock of the order's running deadlines while the case waits on the citizen; DeadlinesPaused tells the others. */
     async pauseClock(caller: RequestCaller, args: { workOrderId: unknown; reason: unknown }): Promise<DeadlineRecord[]> {
       const keeper = requireRole(caller, ...clockKeepers);
       const input = parseInput(pauseArgs, args);
@@ -261,11 +274,22 @@ export function createSupervisionManager(deps: SupervisionManagerDeps) {
         const running = known.filter((d) => d.state === 'PENDING');
         if (running.length === 0) throw conflict(`work order ${input.workOrderId} has no running deadline to pause`);
         for (const d of running) await deps.store.updateDeadline(tx, d.id, pause(now, input.reason));
+        await writeOutbox(tx, [
+          clockEvent(DeadlinesPaused, running[0]!, keeper.sub, now, {
+            reason: input.reason,
+            pausedAt: now.toISOString(),
+            deadlines: running.map((d) => ({ deadlineId: d.id, kind: d.kind })),
+          }),
+        ]);
         return deps.store.deadlinesOfOrder(tx, input.workOrderId);
       });
     },
 
-    /** Starts the clock again: every paused deadline of the order falls due later by the time it stood still. */
+    /**
+     * Starts the clock again: every paused deadline of the order falls due later by the time it stood
+     * still, as its own calendar counts that time (working days for a working-day rule); DeadlinesResumed
+     * carries the new due times.
+     */
     async resumeClock(caller: RequestCaller, args: { workOrderId: unknown }): Promise<DeadlineRecord[]> {
       const keeper = requireRole(caller, ...clockKeepers);
       const input = parseInput(resumeArgs, args);
@@ -274,7 +298,14 @@ export function createSupervisionManager(deps: SupervisionManagerDeps) {
         const known = await orderOfDistrict(tx, keeper, input.workOrderId);
         const paused = known.filter((d) => d.state === 'PAUSED');
         if (paused.length === 0) throw conflict(`work order ${input.workOrderId} has no paused deadline`);
-        for (const d of paused) await deps.store.updateDeadline(tx, d.id, resume(d, now));
+        const moved: Array<{ deadlineId: string; kind: WatchedKind; dueAt: string; pausedMinutes: number }> = [];
+        for (const d of paused) {
+          const timing = timingOf(d.ruleId ? await deps.store.ruleById(tx, d.ruleId) : null);
+          const patch = resume(d, now, timing);
+          await deps.store.updateDeadline(tx, d.id, patch);
+          moved.push({ deadlineId: d.id, kind: d.kind, dueAt: patch.dueAt.toISOString(), pausedMinutes: (timing.calendar ?? elapsedTime).minutesBetween(d.pausedAt ?? now, now) });
+        }
+        await writeOutbox(tx, [clockEvent(DeadlinesResumed, paused[0]!, keeper.sub, now, { resumedAt: now.toISOString(), deadlines: moved })]);
         return deps.store.deadlinesOfOrder(tx, input.workOrderId);
       });
       scheduled(resumed.filter((d) => d.state === 'PENDING'));

@@ -22,6 +22,24 @@ export const DeadlineWarning = defineEvent('supervision.deadline.warning', 1, z.
 /** A deadline passed unmet. Inspection offices subscribe to these live. */
 export const DeadlineOverdue = defineEvent('supervision.deadline.overdue', 1, z.object({ ...deadlineRef, overdueAt: instant }));
 
+/** A work order's running deadlines stopped while the case waits on the citizen. */
+export const DeadlinesPaused = defineEvent(
+  'supervision.deadlines.paused',
+  1,
+  z.object({ ...workOrderRef, reason: z.string(), pausedAt: instant, deadlines: z.array(z.object({ deadlineId: z.string(), kind: z.enum(watchedDeadlineKinds) })).min(1) }),
+);
+
+/** The clock running again: each deadline's new due time, moved by the minutes paused (as its calendar counts them). */
+export const DeadlinesResumed = defineEvent(
+  'supervision.deadlines.resumed',
+  1,
+  z.object({
+    ...workOrderRef,
+    resumedAt: instant,
+    deadlines: z.array(z.object({ deadlineId: z.string(), kind: z.enum(watchedDeadlineKinds), dueAt: instant, pausedMinutes: z.number().min(0) })).min(1),
+  }),
+);
+
 /** A supervision order opened, escalated or closed: reminder → supervision → interview of the unit head. */
 export const SupervisionOrderChanged = defineEvent(
   'supervision.order.changed',
