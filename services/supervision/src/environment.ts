@@ -25,6 +25,12 @@ export const supervisionEnvironment = z.object({
   SUPERVISION_TIMER_POLL_MS: z.coerce.number().int().min(10).max(250).default(250),
   /** Send-backs of one order (dissatisfied callbacks) after which the case also goes under supervision. */
   SUPERVISION_REHANDLE_LIMIT: z.coerce.number().int().min(1).default(2),
+  /** Hours an order may stay open as a reminder before it becomes supervision by itself (0: only by hand). */
+  SUPERVISION_ESCALATE_REMINDER_HOURS: z.coerce.number().min(0).default(24),
+  /** Hours at supervision before the unit head is called to an interview (0: only by hand). */
+  SUPERVISION_ESCALATE_SUPERVISION_HOURS: z.coerce.number().min(0).default(72),
+  /** How often open orders are checked for escalation, in ms. */
+  SUPERVISION_ESCALATION_SWEEP_MS: z.coerce.number().int().min(100).default(60_000),
   /** How long warnings and overdue reports are kept for live subscribers to resume from, in hours. */
   SUPERVISION_REPORT_RETENTION_HOURS: z.coerce.number().int().min(1).default(72),
 });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, startSubgraphService, type ServiceDeps, type StartedService } from '@hotline/shared';
 import { PrismaClient, createSupervisionStore } from './store/supervision-store';
 import { createSupervisionManager } from './use-cases/supervision-manager';
-import { createSupervisionOrders } from './use-cases/supervision-orders';
+import { createSupervisionOrders, type SupervisionOrders } from './use-cases/supervision-orders';
 import { createCallbacks } from './use-cases/callbacks';
 import { createContextFactory } from './context';
 import { createHandlers } from './events/handlers';
@@ -23,7 +23,11 @@ function readCalendar(file: string) {
   return result.data;
 }
 
-export type StartedSupervision = StartedService & { timer: TimerEngine };
+export type StartedSupervision = StartedService & {
+  timer: TimerEngine;
+  /** One escalation sweep now (it also runs every SUPERVISION_ESCALATION_SWEEP_MS beside the timer). */
+  escalateStaleOrders(): Promise<number>;
+};
 
 /**
  * Supervision: every work order's deadlines, set from the rules, following the case, and watched by the
@@ -31,6 +35,7 @@ export type StartedSupervision = StartedService & { timer: TimerEngine };
  */
 export async function startSupervision(env: SupervisionEnvironment, deps: ServiceDeps): Promise<StartedSupervision> {
   let timer: TimerEngine | undefined;
+  let orders!: SupervisionOrders;
   const service = await startSubgraphService({
     name: 'supervision',
     deps,
@@ -56,17 +61,35 @@ export async function startSupervision(env: SupervisionEnvironment, deps: Servic
       timer = engine;
       const calendar = env.SUPERVISION_CALENDAR_FILE ? workingDayCalendar(readCalendar(env.SUPERVISION_CALENDAR_FILE)) : undefined;
       const supervision = createSupervisionManager({ store, now: deps.now, logger, calendar, warnFraction: env.SUPERVISION_WARN_FRACTION, onScheduled: (at) => engine.wake(at) });
-      const orders = createSupervisionOrders({ store, now: deps.now, logger });
+      const hoursOrNever = (hours: number) => (hours > 0 ? hours : null);
+      orders = createSupervisionOrders({
+        store,
+        now: deps.now,
+        logger,
+        escalation: { REMINDER: hoursOrNever(env.SUPERVISION_ESCALATE_REMINDER_HOURS), SUPERVISION: hoursOrNever(env.SUPERVISION_ESCALATE_SUPERVISION_HOURS) },
+      });
       const callbacks = createCallbacks({ store, orders, now: deps.now, rehandleLimit: env.SUPERVISION_REHANDLE_LIMIT });
       return { typeDefs, resolvers, context: createContextFactory({ supervision, orders, callbacks }, store, deps.now), handlers: createHandlers(supervision, orders, callbacks) };
     },
   });
   const engine = timer!;
-  if (env.SUPERVISION_TIMER) engine.start();
+  const escalateStaleOrders = async () => (await orders.escalateStale()).length;
+  let sweep: NodeJS.Timeout | undefined;
+  let sweeping: Promise<unknown> = Promise.resolve();
+  if (env.SUPERVISION_TIMER) {
+    engine.start();
+    sweep = setInterval(() => {
+      sweeping = escalateStaleOrders().catch((err: unknown) => deps.logger.error({ err }, 'supervision order escalation sweep failed'));
+    }, env.SUPERVISION_ESCALATION_SWEEP_MS);
+    sweep.unref();
+  }
   return {
     ...service,
     timer: engine,
+    escalateStaleOrders,
     async stop() {
+      clearInterval(sweep);
+      await sweeping;
       await engine.stop();
       await service.stop();
     },

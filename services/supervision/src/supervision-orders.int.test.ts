@@ -16,7 +16,7 @@ const minutes = (n: number) => n * 60_000;
 const T = new Date('2026-03-02T01:30:00.000Z');
 const at = (offset: number) => new Date(T.getTime() + offset);
 
-const orderFields = `id level state cause keySupervision note openedBy openedAt escalatedAt closedBy closedAt closingNote evidence unit { id } complaint { id }`;
+const orderFields = `id level state cause keySupervision note openedBy openedAt escalatedAt escalatesAt closedBy closedAt closingNote evidence unit { id } complaint { id }`;
 const ordersOfComplaint = `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Complaint { supervisionOrders { ${orderFields} } } } }`;
 const list = `query($filter: SupervisionOrderFilter, $first: Int, $after: String) { supervisionOrders(filter: $filter, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { ${orderFields} } } } }`;
 const open = `mutation($input: OpenSupervisionOrderInput!) { openSupervisionOrder(input: $input) { ${orderFields} } }`;
@@ -163,4 +163,40 @@ describe('supervision orders', () => {
     const next = await postGraphQL(service.url, { query: list, variables: { first: 1, after: paged.data!.supervisionOrders.pageInfo.endCursor } }, { caller: testCaller('supervisor') });
     expect(next.data!.supervisionOrders.edges[0].node.id).not.toBe(paged.data!.supervisionOrders.edges[0].node.id);
   });
+
+  it('raises an order left open too long at its level by itself, one level per limit, once, up to an interview', async () => {
+    clock = at(minutes(1));
+    const o = await dispatchOrder('unit-110199-004');
+    const opened = await postGraphQL(service.url, { query: open, variables: { input: { complaintId: o.complaintId, unitId: o.unitId, note: '反复催办无果' } } }, { caller: testCaller('supervisor') });
+    expect(opened.errors).toBeUndefined();
+    const id = opened.data!.openSupervisionOrder.id as string;
+    const mine = async () => (await ordersOf(o.complaintId)).find((x: { id: string }) => x.id === id);
+    const escalatesAt = async () => (await postGraphQL(service.url, { query: list, variables: { filter: { unitId: o.unitId } } }, { caller: testCaller('supervisor') })).data!.supervisionOrders.edges.find((e: { node: { id: string } }) => e.node.id === id).node.escalatesAt;
+    const announced = () => changesOf(o.complaintId).filter((c) => c.orderId === id).map((c) => c.level);
+    await waitFor(() => announced().length === 1, 'the opening announced');
+
+    // Defaults: 24 h as a reminder, 72 h under supervision.
+    expect(await escalatesAt()).toBe(at(minutes(1 + 24 * 60)).toISOString());
+    clock = at(minutes(24 * 60));
+    await service.escalateStaleOrders();
+    expect(await mine()).toMatchObject({ level: 'REMINDER', escalatedAt: null });
+
+    clock = at(minutes(1 + 24 * 60));
+    // Two sweeps at once (as two replicas would run them): the order goes up one level, not two.
+    await Promise.all([service.escalateStaleOrders(), service.escalateStaleOrders()]);
+    expect(await mine()).toMatchObject({ level: 'SUPERVISION', state: 'OPEN', escalatedAt: clock.toISOString(), note: '反复催办无果\nraised to SUPERVISION automatically: open 24 h at REMINDER without being settled' });
+    expect(await escalatesAt()).toBe(at(minutes(1 + 24 * 60 + 72 * 60)).toISOString());
+    await waitFor(() => announced().length === 2, 'the escalation announced');
+
+    clock = at(minutes(1 + 24 * 60 + 72 * 60));
+    await service.escalateStaleOrders();
+    expect(await mine()).toMatchObject({ level: 'INTERVIEW', escalatedAt: clock.toISOString() });
+    expect(await escalatesAt()).toBeNull();
+    clock = at(minutes(30 * 24 * 60));
+    await service.escalateStaleOrders();
+    await waitFor(() => announced().length === 3, 'the interview announced');
+    expect(await mine()).toMatchObject({ level: 'INTERVIEW', escalatedAt: at(minutes(1 + 24 * 60 + 72 * 60)).toISOString() });
+    expect(announced()).toEqual(['REMINDER', 'SUPERVISION', 'INTERVIEW']);
+  });
 });
+

@@ -41,6 +41,20 @@ export function escalate(order: SupervisionOrderRecord, at: Date): Pick<Supervis
   return { level: next, escalatedAt: at };
 }
 
+/** How long an order may stay open at a level before it goes one up by itself; null: it stays. */
+export type EscalationLimits = Record<Exclude<SupervisionLevel, 'INTERVIEW'>, number | null>;
+
+/**
+ * The instant an open order falls due for escalation at its current level: its limit (hours) counted
+ * from when it reached that level. Null for a closed order, an interview (the top) or a level without a limit.
+ */
+export function escalationDueAt(order: Pick<SupervisionOrderRecord, 'state' | 'level' | 'openedAt' | 'escalatedAt'>, limits: EscalationLimits): Date | null {
+  if (order.state !== 'OPEN' || order.level === 'INTERVIEW') return null;
+  const hours = limits[order.level];
+  if (hours === null) return null;
+  return new Date((order.escalatedAt ?? order.openedAt).getTime() + hours * 3600_000);
+}
+
 /**
  * A second cause on a case that already has an open order raises that order to at least the level the
  * cause would open at, rather than opening another; null when it is already there.

@@ -1,4 +1,4 @@
-import { close, escalate, openingLevel, raiseTo, SupervisionRuleBroken, type SupervisionOrderRecord } from './supervision-orders';
+import { close, escalate, escalationDueAt, openingLevel, raiseTo, SupervisionRuleBroken, type SupervisionOrderRecord } from './supervision-orders';
 
 const at = new Date('2026-03-03T02:00:00.000Z');
 const order = (overrides: Partial<SupervisionOrderRecord> = {}): SupervisionOrderRecord => ({
@@ -61,5 +61,20 @@ describe('closing a supervision order', () => {
     expect(() => close(order(), 'i', at, 'done', [])).toThrow(/evidence/);
     expect(() => close(order(), 'i', at, '  ', ['x'])).toThrow(/note/);
     expect(() => close(order({ state: 'CLOSED' }), 'i', at, 'done', ['x'])).toThrow(/already closed/);
+  });
+});
+
+describe('escalation over time', () => {
+  const limits = { REMINDER: 24, SUPERVISION: 72 };
+
+  it('given an open reminder, then it falls due for escalation its limit after opening; once raised, the next limit counts from the raise', () => {
+    expect(escalationDueAt(order(), limits)).toEqual(new Date('2026-03-03T03:30:00.000Z'));
+    expect(escalationDueAt(order({ level: 'SUPERVISION', escalatedAt: at }), limits)).toEqual(new Date('2026-03-06T02:00:00.000Z'));
+  });
+
+  it('given an interview, a closed order or a level without a limit, then it never escalates by itself', () => {
+    expect(escalationDueAt(order({ level: 'INTERVIEW' }), limits)).toBeNull();
+    expect(escalationDueAt(order({ state: 'CLOSED' }), limits)).toBeNull();
+    expect(escalationDueAt(order(), { REMINDER: null, SUPERVISION: 72 })).toBeNull();
   });
 });

@@ -43,6 +43,7 @@ export const SupervisionOrder: SupervisionOrderResolvers = {
   unit: (o) => ({ id: o.unitId }),
   openedAt: (o) => o.openedAt.toISOString(),
   escalatedAt: (o) => o.escalatedAt?.toISOString() ?? null,
+  escalatesAt: (o, _, { orders }) => orders.escalatesAt(o)?.toISOString() ?? null,
   closedAt: (o) => o.closedAt?.toISOString() ?? null,
 };
 

@@ -1,4 +1,4 @@
-import { PrismaClient, type Prisma } from '../generated/prisma/client';
+import { PrismaClient, Prisma } from '../generated/prisma/client';
 import type { DeadlineRule } from '../domain/deadline-rules';
 import { openStates, type DeadlineRecord, type WatchedKind } from '../domain/deadlines';
 import type { SupervisionOrderRecord } from '../domain/supervision-orders';
@@ -295,6 +295,22 @@ export function createSupervisionStore(prisma: PrismaClient) {
       return row ? toOrder(row) : null;
     },
 
+    /**
+     * Open orders that have stood at their level since before its cutoff, oldest first, locked for this
+     * transaction; rows another replica holds are skipped, so two sweeps never escalate the same order.
+     */
+    async ordersToEscalate(tx: SupervisionTx, cutoffs: { REMINDER: Date | null; SUPERVISION: Date | null }, limit: number): Promise<SupervisionOrderRecord[]> {
+      const since = Prisma.sql`COALESCE("escalated_at", "opened_at")`;
+      const levels = (Object.entries(cutoffs) as Array<[string, Date | null]>).filter(([, cutoff]) => cutoff !== null).map(([level, cutoff]) => Prisma.sql`("level" = ${level} AND ${since} <= ${cutoff})`);
+      if (levels.length === 0) return [];
+      const ids = await tx.$queryRaw<Array<{ id: string }>>`
+        SELECT "id"::text AS "id" FROM "supervision_order"
+        WHERE "state" = 'OPEN' AND (${Prisma.join(levels, ' OR ')})
+        ORDER BY ${since}, "id" LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+      if (ids.length === 0) return [];
+      const rows = await tx.supervisionOrder.findMany({ where: { id: { in: ids.map((r) => r.id) } } });
+      return rows.map(toOrder);
+    },
     async updateOrder(tx: SupervisionTx, id: string, patch: Partial<SupervisionOrderRecord>): Promise<SupervisionOrderRecord> {
       return toOrder(await tx.supervisionOrder.update({ where: { id }, data: patch }));
     },

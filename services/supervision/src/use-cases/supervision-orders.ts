@@ -24,6 +24,8 @@ import { z } from 'zod';
 import {
   close,
   escalate,
+  escalationDueAt,
+  type EscalationLimits,
   openingLevel,
   raiseTo,
   supervisionLevels,
@@ -38,6 +40,8 @@ export interface SupervisionOrdersDeps {
   store: SupervisionStore;
   now: () => Date;
   logger: Logger;
+  /** Hours an order may stay open at each level before it is raised by itself; absent: only by hand. */
+  escalation?: EscalationLimits;
 }
 
 /** Who opens, escalates and closes orders: the inspection office and administrators. */
@@ -159,6 +163,33 @@ export function createSupervisionOrders(deps: SupervisionOrdersDeps) {
         const district = holder?.district ?? inspector.district;
         if (!inspector.roles.includes('city') && district !== inspector.district) throw forbidden(`complaint ${args.complaintId} is not in district ${inspector.district}`);
         return openOrRaise(tx, { district, complaintId: args.complaintId, unitId: args.unitId }, 'MANUAL', inspector.sub, at, { level: args.level, note: args.note, keySupervision: args.keySupervision });
+      });
+    },
+
+    /**
+     * Raises every open order that stood at its level longer than that level allows (reminder → supervision
+     * → interview of the unit head), once per level, with SupervisionOrderChanged. Run periodically; safe
+     * on several replicas at once. Returns the orders raised.
+     */
+    /** When an open order will be raised by itself, if nobody settles it first. */
+    escalatesAt: (order: SupervisionOrderRecord): Date | null => (deps.escalation ? escalationDueAt(order, deps.escalation) : null),
+
+    async escalateStale(batch = 200): Promise<SupervisionOrderRecord[]> {
+      const limits = deps.escalation;
+      if (!limits) return [];
+      const now = deps.now();
+      const cutoff = (hours: number | null) => (hours === null ? null : new Date(now.getTime() - hours * 3600_000));
+      return deps.store.transaction(async (tx) => {
+        const stale = await deps.store.ordersToEscalate(tx, { REMINDER: cutoff(limits.REMINDER), SUPERVISION: cutoff(limits.SUPERVISION) }, batch);
+        const raised: SupervisionOrderRecord[] = [];
+        for (const order of stale) {
+          const hours = limits[order.level as keyof EscalationLimits]!;
+          const patch = escalate(order, now);
+          const note = `raised to ${patch.level} automatically: open ${hours} h at ${order.level} without being settled`;
+          raised.push(await deps.store.updateOrder(tx, order.id, { ...patch, note: order.note ? `${order.note}\n${note}` : note }));
+        }
+        if (raised.length > 0) await writeOutbox(tx, raised.map((o) => changed(o, now)));
+        return raised;
       });
     },
 
