@@ -12,6 +12,9 @@ import type { DispatchEnvironment } from './environment';
 export { readDispatchEnvironment, type DispatchEnvironment } from './environment';
 export const typeDefs = readFileSync(path.join(__dirname, '../schema.graphql'), 'utf8');
 
+/** Events waiting on a partition handled per transaction: the handlers write through their transaction alone. */
+const EVENT_BATCH = 50;
+
 /** Dispatch: received complaints routed by the responsibility list into work orders. Runs embedded or as its own process. */
 export function startDispatch(env: DispatchEnvironment, deps: ServiceDeps): Promise<StartedService> {
   return startSubgraphService({
@@ -28,7 +31,7 @@ export function startDispatch(env: DispatchEnvironment, deps: ServiceDeps): Prom
       const store = createDispatchStore(prisma);
       if (env.DEMO_DATA) await loadDemoData(store, logger);
       const dispatch = createDispatchManager({ store, now: deps.now, logger, published });
-      return { typeDefs, resolvers, context: createContextFactory(dispatch, store), handlers: createHandlers(dispatch) };
+      return { typeDefs, resolvers, context: createContextFactory(dispatch, store), handlers: createHandlers(dispatch), eventBatch: EVENT_BATCH };
     },
   });
 }

@@ -15,6 +15,9 @@ import type { IntakeEnvironment } from './environment';
 export { readIntakeEnvironment, type IntakeEnvironment } from './environment';
 export const typeDefs = readFileSync(path.join(__dirname, '../schema.graphql'), 'utf8');
 
+/** Events waiting on a partition handled per transaction: the handlers write through their transaction alone. */
+const EVENT_BATCH = 50;
+
 /** Intake: complaints taken in, placed on the map, stored with their announcement. Runs embedded or as its own process. */
 export function startIntake(env: IntakeEnvironment, deps: ServiceDeps): Promise<StartedService> {
   return startSubgraphService({
@@ -36,7 +39,7 @@ export function startIntake(env: IntakeEnvironment, deps: ServiceDeps): Promise<
       const classifier = trainClassifier(readLabelledSet());
       const duplicates = { radiusMeters: env.INTAKE_DUPLICATE_RADIUS_METERS, windowHours: env.INTAKE_DUPLICATE_WINDOW_HOURS, minScore: env.INTAKE_DUPLICATE_MIN_SCORE };
       const intake = createIntakeManager({ store, regions: () => regions, classifier, duplicates, now: deps.now, published });
-      return { typeDefs, resolvers, context: createContextFactory(intake, store, () => regions), handlers: createHandlers(store) };
+      return { typeDefs, resolvers, context: createContextFactory(intake, store, () => regions), handlers: createHandlers(store), eventBatch: EVENT_BATCH };
     },
   });
 }

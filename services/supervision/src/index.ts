@@ -16,6 +16,9 @@ import type { SupervisionEnvironment } from './environment';
 export { readSupervisionEnvironment, type SupervisionEnvironment } from './environment';
 export const typeDefs = readFileSync(path.join(__dirname, '../schema.graphql'), 'utf8');
 
+/** Events waiting on a partition handled per transaction: the handlers write through their transaction alone. */
+const EVENT_BATCH = 50;
+
 /** The working-day calendar file, checked like any configuration: every problem is reported together. */
 function readCalendar(file: string) {
   const result = workingCalendarSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
@@ -69,7 +72,7 @@ export async function startSupervision(env: SupervisionEnvironment, deps: Servic
         escalation: { REMINDER: hoursOrNever(env.SUPERVISION_ESCALATE_REMINDER_HOURS), SUPERVISION: hoursOrNever(env.SUPERVISION_ESCALATE_SUPERVISION_HOURS) },
       });
       const callbacks = createCallbacks({ store, orders, now: deps.now, rehandleLimit: env.SUPERVISION_REHANDLE_LIMIT });
-      return { typeDefs, resolvers, context: createContextFactory({ supervision, orders, callbacks }, store, deps.now), handlers: createHandlers(supervision, orders, callbacks) };
+      return { typeDefs, resolvers, context: createContextFactory({ supervision, orders, callbacks }, store, deps.now), handlers: createHandlers(supervision, orders, callbacks), eventBatch: EVENT_BATCH };
     },
   });
   const engine = timer!;

@@ -25,6 +25,11 @@ export interface ServiceParts<Ctx extends SubgraphContext, Tx extends SqlExecuto
   context: (caller: RequestCaller) => Ctx;
   /** Events the service consumes, handled by one consumer group named after the service. */
   handlers?: Array<EventHandler<Tx, any>>;
+  /**
+   * Up to this many events waiting on a partition are handled in one transaction (default 1). Only for
+   * handlers that write through their `tx` alone (see startEventConsumer's maxBatch).
+   */
+  eventBatch?: number;
   /** False for a service that writes no events (no outbox relay runs). */
   publishes?: boolean;
   /** Extra HTTP routes served beside GraphQL (e.g. printable reports), tried in order. */
@@ -69,7 +74,7 @@ export async function startSubgraphService<C extends TransactionalClient, Ctx ex
   if (publishes) await relay.start();
   // What a handler writes to the outbox leaves at once: the relay is woken when its transaction commits.
   const consumer = parts.handlers?.length
-    ? await startEventConsumer<Tx>({ bus: deps.bus, db: db.client as unknown as TransactionalClient<Tx>, groupId: name, handlers: parts.handlers, logger, afterCommit: () => relay.notify() })
+    ? await startEventConsumer<Tx>({ bus: deps.bus, db: db.client as unknown as TransactionalClient<Tx>, groupId: name, handlers: parts.handlers, logger, afterCommit: () => relay.notify(), maxBatch: parts.eventBatch })
     : null;
   logger.info({ url }, `${name} is up`);
 
