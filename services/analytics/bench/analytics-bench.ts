@@ -154,7 +154,7 @@ async function catchUp(maxBatch: number, steady: boolean, events: number) {
   await bus.start();
   const config = loadRatesConfig(path.join(__dirname, '../config/rates.json'));
   const handlers = createHandlers(createAnalyticsStore(prisma), createRatesStore(prisma), { config, now: () => new Date() });
-  const consumer = await startEventConsumer<AnalyticsTx>({ bus, db: prisma as unknown as TransactionalClient<AnalyticsTx>, groupId: 'analytics', handlers, logger, maxBatch });
+  const consumer = await startEventConsumer<AnalyticsTx>({ bus, db: prisma as unknown as TransactionalClient<AnalyticsTx>, groupId: 'analytics', handlers, logger, maxBatch, serial: true });
   const handled = async () => Number((await prisma.$queryRaw<Array<{ n: bigint }>>`SELECT COUNT(*) AS n FROM "inbox"`)[0]!.n);
   const published = new Map<string, number>();
 

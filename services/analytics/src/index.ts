@@ -93,6 +93,8 @@ export async function startAnalytics(env: AnalyticsEnvironment, deps: ServiceDep
           logger,
           afterCommit: tools.published,
           maxBatch: ANALYTICS_EVENT_BATCH,
+          // The counters are rows every partition's events add to: one transaction at a time cannot deadlock.
+          serial: true,
         });
       };
       const analytics = createAnalyticsManager({ store });

@@ -22,6 +22,12 @@ export interface TransactionalClient<Tx extends SqlExecutor = SqlExecutor> exten
 
 export type DriverAdapter = PrismaPGlite | PrismaPg;
 
+/**
+ * A request's transaction waits for a pooled connection up to 10 s (Prisma's default, 2 s, turned a
+ * burst of concurrent submits into internal errors; waiting is the backpressure) and may run 15 s.
+ */
+export const REQUEST_TRANSACTION = { maxWait: 10_000, timeout: 15_000 } as const;
+
 /** PGlite's folder for a service under the data folder; `memory://` keeps every service in memory (tests). */
 export const pgliteDir = (dataDir: string, service: string): string => (dataDir.startsWith('memory://') ? 'memory://' : path.join(dataDir, service));
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { DeliveredMessage, EventBus, Subscription } from '../bus/bus';
 import { createInProcessBus } from '../bus/in-process';
+import { partitionOf } from '../bus/partitioner';
 import { openDatabase, type Database, type SqlExecutor, type TransactionalClient } from '../db/database';
 import { complaintReceived } from '../test/events';
 import { clientOverAdapter } from '../test/sql-clients';
@@ -111,6 +112,44 @@ describe('event consumer', () => {
       const transactions = await db.client.$queryRawUnsafe<Array<{ n: number }>>(`SELECT COUNT(DISTINCT "tx")::int AS "n" FROM "effect"`);
       expect(transactions[0]!.n).toBe(3);
       expect(deadLetters).toEqual([]);
+    });
+
+    it.each([
+      [true, 'one at a time', 1],
+      [false, 'side by side', 2],
+    ])('given serial: %s, then batches from different partitions run %s', async (serial, _, expected) => {
+      // A database that lets transactions run side by side (PGlite's one connection would line them up anyway):
+      // every claim succeeds, nothing is stored.
+      const tx: SqlExecutor = {
+        $executeRawUnsafe: async () => 1,
+        $queryRawUnsafe: async <T>(_sql: string, _consumer: unknown, ids: unknown) => (JSON.parse(String(ids)) as string[]).map((id) => ({ id })) as T,
+      };
+      const concurrent: TransactionalClient = { ...tx, $transaction: async (fn) => fn(tx), $disconnect: async () => undefined };
+      let running = 0;
+      let most = 0;
+      let handled = 0;
+      const events = Array.from({ length: 40 }, (_, i) => complaintReceived(`c-${i}`));
+      expect(new Set(events.map((e) => partitionOf(e.subject, 4))).size).toBeGreaterThan(1);
+      await bus.publish(events.map(toBusMessage));
+      consumer = await startEventConsumer({
+        bus,
+        db: concurrent,
+        groupId: 'analytics',
+        logger: silentLogger(),
+        maxBatch: 5,
+        serial,
+        handlers: [
+          on(ComplaintReceived, async () => {
+            most = Math.max(most, ++running);
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            running--;
+            handled++;
+          }),
+        ],
+      });
+
+      await waitFor(() => handled === 40, 'every event');
+      expect(Math.min(most, 2)).toBe(expected);
     });
 
     it('given a batch with an event whose handler always fails, then the batch rolls back, the others are handled once each and only the bad one is dead-lettered', async () => {

@@ -29,7 +29,16 @@ export interface EventConsumerOptions<Tx extends SqlExecutor> {
    * effect is visible to the next handler through `tx` alone, as it is not committed yet.
    */
   maxBatch?: number;
+  /**
+   * Handle one batch (or event) at a time, whichever partition it comes from. For handlers that update
+   * rows shared across partitions (counters): transactions side by side would lock them in different
+   * orders and deadlock each other.
+   */
+  serial?: boolean;
 }
+
+/** A handler's transaction may wait 10 s for a pooled connection and run 60 s (a batch); Prisma's 2 s and 5 s are for requests. */
+const CONSUMER_TRANSACTION = { maxWait: 10_000, timeout: 60_000 };
 
 /**
  * Subscribes a consumer group to the topics of its handlers. Each event is validated against its
@@ -48,6 +57,14 @@ export async function startEventConsumer<Tx extends SqlExecutor>(options: EventC
     return handler ? { event: parseData(handler.contract, envelope), handler, topic: message.topic } : null;
   };
   const maxBatch = options.maxBatch ?? 1;
+  let turn: Promise<unknown> = Promise.resolve();
+  /** Runs `work` after the work before it when the consumer is serial; at once otherwise. */
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    if (!options.serial) return work();
+    const run = turn.then(work, work);
+    turn = run.catch(() => undefined);
+    return run;
+  };
   return options.bus.subscribe({
     groupId: options.groupId,
     topics,
@@ -57,11 +74,13 @@ export async function startEventConsumer<Tx extends SqlExecutor>(options: EventC
       if (!decoded) return;
       const { event, handler } = decoded;
       await inSpan(options.groupId, `consume ${event.type}`, spanOf(event, message.topic), async () => {
-        const handled = await options.db.$transaction(async (tx) => {
-          if (!(await claimEvent(tx, options.groupId, event.id))) return false;
-          await handler.handle(event, tx);
-          return true;
-        });
+        const handled = await inTurn(() =>
+          options.db.$transaction(async (tx) => {
+            if (!(await claimEvent(tx, options.groupId, event.id))) return false;
+            await handler.handle(event, tx);
+            return true;
+          }, CONSUMER_TRANSACTION),
+        );
         if (handled) options.afterCommit?.();
         else options.logger.debug({ eventId: event.id, type: event.type }, 'event already handled; skipped');
       });
@@ -72,8 +91,8 @@ export async function startEventConsumer<Tx extends SqlExecutor>(options: EventC
       handleBatch: async (messages) => {
         const decoded = messages.map(decode).filter((d) => d !== null);
         if (decoded.length === 0) return;
-        const handled = await options.db.$transaction(
-          async (tx) => {
+        const handled = await inTurn(() =>
+          options.db.$transaction(async (tx) => {
             const claimed = await claimEvents(tx, options.groupId, decoded.map((d) => d.event.id));
             let count = 0;
             for (const { event, handler, topic } of decoded) {
@@ -83,8 +102,7 @@ export async function startEventConsumer<Tx extends SqlExecutor>(options: EventC
               count++;
             }
             return count;
-          },
-          { timeout: 60_000 },
+          }, CONSUMER_TRANSACTION),
         );
         if (handled > 0) options.afterCommit?.();
       },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REQUEST_TRANSACTION } from '@hotline/shared';
 import { PrismaClient, type Prisma } from '../generated/prisma/client';
 import type { ComplaintType, ResponsibilityRuleRecord } from '../domain/routing';
 import type { UnitKind, UnitRecord } from '../domain/units';
@@ -86,7 +87,7 @@ export function createDispatchStore(prisma: PrismaClient) {
   }
 
   return {
-    transaction: <T>(fn: (tx: DispatchTx) => Promise<T>) => prisma.$transaction(fn),
+    transaction: <T>(fn: (tx: DispatchTx) => Promise<T>) => prisma.$transaction(fn, REQUEST_TRANSACTION),
 
     async unitsByIds(ids: readonly string[], tx?: DispatchTx): Promise<UnitRecord[]> {
       return (await (tx ?? prisma).unit.findMany({ where: { id: { in: [...ids] } } })).map(toUnit);

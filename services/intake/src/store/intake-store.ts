@@ -1,5 +1,6 @@
 import type { Polygon, MultiPolygon } from 'geojson';
 import { z } from 'zod';
+import { REQUEST_TRANSACTION } from '@hotline/shared';
 import { PrismaClient, type Prisma } from '../generated/prisma/client';
 import type { ComplaintRecord } from '../domain/complaint';
 import type { CategoryRecord } from '../domain/categories';
@@ -61,7 +62,7 @@ export function createIntakeStore(prisma: PrismaClient) {
     return { AND: and };
   }
   return {
-    transaction: <T>(fn: (tx: IntakeTx) => Promise<T>) => prisma.$transaction(fn),
+    transaction: <T>(fn: (tx: IntakeTx) => Promise<T>) => prisma.$transaction(fn, REQUEST_TRANSACTION),
     async insertComplaint(tx: IntakeTx, complaint: ComplaintRecord): Promise<void> {
       await tx.complaint.create({ data: toData(complaint) });
     },

@@ -1,4 +1,5 @@
 import { PrismaClient, Prisma } from '../generated/prisma/client';
+import { REQUEST_TRANSACTION } from '@hotline/shared';
 import type { DeadlineRule } from '../domain/deadline-rules';
 import { openStates, type DeadlineRecord, type WatchedKind } from '../domain/deadlines';
 import type { SupervisionOrderRecord } from '../domain/supervision-orders';
@@ -142,7 +143,7 @@ export function createSupervisionStore(prisma: PrismaClient) {
   return {
     /** Runs `fn` in one transaction (the use cases' writes outside event handling). */
     transaction<R>(fn: (tx: SupervisionTx) => Promise<R>): Promise<R> {
-      return prisma.$transaction(fn);
+      return prisma.$transaction(fn, REQUEST_TRANSACTION);
     },
 
     async rules(tx: SupervisionTx = prisma): Promise<DeadlineRule[]> {
