@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { startSubgraphService, type ServiceDeps, type StartedService } from '@hotline/shared';
+import { EVENT_BATCH, startSubgraphService, type ServiceDeps, type StartedService } from '@hotline/shared';
 import { PrismaClient, createDispatchStore } from './store/dispatch-store';
 import { createDispatchManager } from './use-cases/dispatch-manager';
 import { createContextFactory } from './context';
@@ -11,9 +11,6 @@ import type { DispatchEnvironment } from './environment';
 
 export { readDispatchEnvironment, type DispatchEnvironment } from './environment';
 export const typeDefs = readFileSync(path.join(__dirname, '../schema.graphql'), 'utf8');
-
-/** Events waiting on a partition handled per transaction: the handlers write through their transaction alone. */
-const EVENT_BATCH = 50;
 
 /** Dispatch: received complaints routed by the responsibility list into work orders. Runs embedded or as its own process. */
 export function startDispatch(env: DispatchEnvironment, deps: ServiceDeps): Promise<StartedService> {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { startSubgraphService, type ServiceDeps, type StartedService } from '@hotline/shared';
+import { EVENT_BATCH, startSubgraphService, type ServiceDeps, type StartedService } from '@hotline/shared';
 import { PrismaClient, createIntakeStore } from './store/intake-store';
 import { createIntakeManager } from './use-cases/intake-manager';
 import { createContextFactory } from './context';
@@ -14,9 +14,6 @@ import type { IntakeEnvironment } from './environment';
 
 export { readIntakeEnvironment, type IntakeEnvironment } from './environment';
 export const typeDefs = readFileSync(path.join(__dirname, '../schema.graphql'), 'utf8');
-
-/** Events waiting on a partition handled per transaction: the handlers write through their transaction alone. */
-const EVENT_BATCH = 50;
 
 /** Intake: complaints taken in, placed on the map, stored with their announcement. Runs embedded or as its own process. */
 export function startIntake(env: IntakeEnvironment, deps: ServiceDeps): Promise<StartedService> {

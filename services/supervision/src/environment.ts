@@ -2,6 +2,14 @@ import path from 'node:path';
 import { z } from 'zod';
 import { booleanFlag, loadConfig, port } from '@hotline/shared';
 
+/** Hours before an open order rises by itself; 0 means never (null): only an inspector raises it. */
+const escalationHours = (hours: number) =>
+  z.coerce
+    .number()
+    .min(0)
+    .default(hours)
+    .transform((h) => (h > 0 ? h : null));
+
 /** Supervision's configuration, parsed once at boot; every problem is reported together. */
 export const supervisionEnvironment = z.object({
   SUPERVISION_PORT: port(4003),
@@ -26,9 +34,9 @@ export const supervisionEnvironment = z.object({
   /** Send-backs of one order (dissatisfied callbacks) after which the case also goes under supervision. */
   SUPERVISION_REHANDLE_LIMIT: z.coerce.number().int().min(1).default(2),
   /** Hours an order may stay open as a reminder before it becomes supervision by itself (0: only by hand). */
-  SUPERVISION_ESCALATE_REMINDER_HOURS: z.coerce.number().min(0).default(24),
+  SUPERVISION_ESCALATE_REMINDER_HOURS: escalationHours(24),
   /** Hours at supervision before the unit head is called to an interview (0: only by hand). */
-  SUPERVISION_ESCALATE_SUPERVISION_HOURS: z.coerce.number().min(0).default(72),
+  SUPERVISION_ESCALATE_SUPERVISION_HOURS: escalationHours(72),
   /** How often open orders are checked for escalation, in ms. */
   SUPERVISION_ESCALATION_SWEEP_MS: z.coerce.number().int().min(100).default(60_000),
   /** How long warnings and overdue reports are kept for live subscribers to resume from, in hours. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { ConfigError, startSubgraphService, type ServiceDeps, type StartedService } from '@hotline/shared';
+import { ConfigError, EVENT_BATCH, startSubgraphService, type ServiceDeps, type StartedService } from '@hotline/shared';
 import { PrismaClient, createSupervisionStore } from './store/supervision-store';
 import { createSupervisionManager } from './use-cases/supervision-manager';
 import { createSupervisionOrders, type SupervisionOrders } from './use-cases/supervision-orders';
@@ -15,9 +15,6 @@ import type { SupervisionEnvironment } from './environment';
 
 export { readSupervisionEnvironment, type SupervisionEnvironment } from './environment';
 export const typeDefs = readFileSync(path.join(__dirname, '../schema.graphql'), 'utf8');
-
-/** Events waiting on a partition handled per transaction: the handlers write through their transaction alone. */
-const EVENT_BATCH = 50;
 
 /** The working-day calendar file, checked like any configuration: every problem is reported together. */
 function readCalendar(file: string) {
@@ -64,12 +61,11 @@ export async function startSupervision(env: SupervisionEnvironment, deps: Servic
       timer = engine;
       const calendar = env.SUPERVISION_CALENDAR_FILE ? workingDayCalendar(readCalendar(env.SUPERVISION_CALENDAR_FILE)) : undefined;
       const supervision = createSupervisionManager({ store, now: deps.now, logger, calendar, warnFraction: env.SUPERVISION_WARN_FRACTION, onScheduled: (at) => engine.wake(at) });
-      const hoursOrNever = (hours: number) => (hours > 0 ? hours : null);
       orders = createSupervisionOrders({
         store,
         now: deps.now,
         logger,
-        escalation: { REMINDER: hoursOrNever(env.SUPERVISION_ESCALATE_REMINDER_HOURS), SUPERVISION: hoursOrNever(env.SUPERVISION_ESCALATE_SUPERVISION_HOURS) },
+        escalation: { REMINDER: env.SUPERVISION_ESCALATE_REMINDER_HOURS, SUPERVISION: env.SUPERVISION_ESCALATE_SUPERVISION_HOURS },
       });
       const callbacks = createCallbacks({ store, orders, now: deps.now, rehandleLimit: env.SUPERVISION_REHANDLE_LIMIT });
       return { typeDefs, resolvers, context: createContextFactory({ supervision, orders, callbacks }, store, deps.now), handlers: createHandlers(supervision, orders, callbacks), eventBatch: EVENT_BATCH };

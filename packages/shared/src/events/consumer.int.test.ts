@@ -6,9 +6,9 @@ import { openDatabase, type Database, type SqlExecutor, type TransactionalClient
 import { complaintReceived } from '../test/events';
 import { clientOverAdapter } from '../test/sql-clients';
 import { silentLogger, waitFor } from '../testing';
-import { on, startEventConsumer } from './consumer';
+import { on, startEventConsumer, type EventConsumerOptions } from './consumer';
 import { ComplaintReceived, WorkOrderDispatched } from './contracts';
-import { createEvent } from './envelope';
+import { createEvent, type EventOf } from './envelope';
 import { claimEvent, claimEvents } from './inbox';
 import { toBusMessage, writeOutbox } from './outbox';
 
@@ -26,6 +26,12 @@ describe('event consumer', () => {
   /** Rows the test handler writes: its observable effect. */
   const effects = async () => (await db.client.$queryRawUnsafe<Array<{ complaint_id: string }>>(`SELECT "complaint_id" FROM "effect" ORDER BY "seq"`)).map((r) => r.complaint_id);
   const recordEffect = (tx: SqlExecutor, complaintId: string) => tx.$executeRawUnsafe(`INSERT INTO "effect" ("complaint_id") VALUES ($1)`, complaintId);
+
+  /** Starts the consumer under test as the dispatch group with one ComplaintReceived handler; `options` override the rest. */
+  const consume = async (handle: (event: EventOf<typeof ComplaintReceived>, tx: SqlExecutor) => Promise<void>, options: Partial<EventConsumerOptions<SqlExecutor>> = {}): Promise<Subscription> => {
+    consumer = await startEventConsumer({ bus, db: db.client, groupId: 'dispatch', logger: silentLogger(), handlers: [on(ComplaintReceived, handle)], ...options });
+    return consumer;
+  };
 
   beforeAll(async () => {
     db = await openDatabase({ dataDir: 'memory://', migrationsDir: path.join(__dirname, 'no-service-migrations'), createClient: clientOverAdapter });
@@ -97,15 +103,7 @@ describe('event consumer', () => {
       await claimEvent(db.client, 'analytics', handledBefore.id);
       const events = Array.from({ length: 25 }, (_, i) => complaintReceived(`c-${String(i).padStart(2, '0')}`));
       await bus.publish([sameKey(handledBefore), ...events.map(sameKey), sameKey(events[3]!)]);
-      consumer = await startEventConsumer({
-        bus,
-        db: db.client,
-        groupId: 'analytics',
-        logger: silentLogger(),
-        maxBatch: 10,
-        handlers: [on(ComplaintReceived, async (event, tx: SqlExecutor) => void (await recordEffectInTx(tx, event.data.complaintId)))],
-        afterCommit: () => commits++,
-      });
+      await consume(async (event, tx: SqlExecutor) => void (await recordEffectInTx(tx, event.data.complaintId)), { groupId: 'analytics', maxBatch: 10, afterCommit: () => commits++ });
 
       await waitFor(async () => (await effects()).length === 25 && commits >= 3, 'every event');
       expect(await effects()).toEqual(events.map((e) => e.data.complaintId));
@@ -131,22 +129,12 @@ describe('event consumer', () => {
       const events = Array.from({ length: 40 }, (_, i) => complaintReceived(`c-${i}`));
       expect(new Set(events.map((e) => partitionOf(e.subject, 4))).size).toBeGreaterThan(1);
       await bus.publish(events.map(toBusMessage));
-      consumer = await startEventConsumer({
-        bus,
-        db: concurrent,
-        groupId: 'analytics',
-        logger: silentLogger(),
-        maxBatch: 5,
-        serial,
-        handlers: [
-          on(ComplaintReceived, async () => {
-            most = Math.max(most, ++running);
-            await new Promise((resolve) => setTimeout(resolve, 5));
-            running--;
-            handled++;
-          }),
-        ],
-      });
+      await consume(async () => {
+        most = Math.max(most, ++running);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        running--;
+        handled++;
+      }, { db: concurrent, groupId: 'analytics', maxBatch: 5, serial });
 
       await waitFor(() => handled === 40, 'every event');
       expect(Math.min(most, 2)).toBe(expected);
@@ -155,20 +143,10 @@ describe('event consumer', () => {
     it('given a batch with an event whose handler always fails, then the batch rolls back, the others are handled once each and only the bad one is dead-lettered', async () => {
       const events = Array.from({ length: 8 }, (_, i) => complaintReceived(`c-${i}`));
       await bus.publish(events.map(sameKey));
-      consumer = await startEventConsumer({
-        bus,
-        db: db.client,
-        groupId: 'analytics',
-        logger: silentLogger(),
-        maxBatch: 10,
-        maxAttempts: 2,
-        handlers: [
-          on(ComplaintReceived, async (event, tx: SqlExecutor) => {
-            await recordEffectInTx(tx, event.data.complaintId);
-            if (event.data.complaintId === 'c-5') throw new Error('this one cannot be handled');
-          }),
-        ],
-      });
+      await consume(async (event, tx: SqlExecutor) => {
+        await recordEffectInTx(tx, event.data.complaintId);
+        if (event.data.complaintId === 'c-5') throw new Error('this one cannot be handled');
+      }, { groupId: 'analytics', maxBatch: 10, maxAttempts: 2 });
 
       await waitFor(() => deadLetters.length === 1, 'the dead letter');
       await waitFor(async () => (await effects()).length === 7, 'the others');
@@ -182,14 +160,7 @@ describe('event consumer', () => {
   describe('startEventConsumer', () => {
     it('given the same envelope delivered twice, then the handler’s effect happens once and afterCommit runs once', async () => {
       let commits = 0;
-      consumer = await startEventConsumer({
-        bus,
-        db: db.client,
-        groupId: 'dispatch',
-        logger: silentLogger(),
-        handlers: [on(ComplaintReceived, async (event, tx: SqlExecutor) => void (await recordEffect(tx, event.data.complaintId)))],
-        afterCommit: () => commits++,
-      });
+      await consume(async (event, tx: SqlExecutor) => void (await recordEffect(tx, event.data.complaintId)), { afterCommit: () => commits++ });
       const event = complaintReceived('c-1');
 
       await bus.publish([toBusMessage(event), toBusMessage(event), toBusMessage(complaintReceived('c-marker'))]);
@@ -200,13 +171,7 @@ describe('event consumer', () => {
     });
 
     it('given an event type without a handler, then it is skipped, not dead-lettered, and the next event is handled', async () => {
-      consumer = await startEventConsumer({
-        bus,
-        db: db.client,
-        groupId: 'dispatch',
-        logger: silentLogger(),
-        handlers: [on(ComplaintReceived, async (event, tx: SqlExecutor) => void (await recordEffect(tx, event.data.complaintId)))],
-      });
+      await consume(async (event, tx: SqlExecutor) => void (await recordEffect(tx, event.data.complaintId)));
       // Another event type on the same topic, as producers add new events to their topic.
       const other = { ...complaintReceived('c-other'), type: 'intake.complaint.withdrawn', data: { anything: true } };
 
@@ -223,17 +188,9 @@ describe('event consumer', () => {
       ['a version nobody understands', JSON.stringify({ ...complaintReceived('c-v9'), version: 9 }), /version 9/],
     ])('given %s, then it goes to the dead letter after one attempt, without an effect, and the next event is handled', async (_, value, reason) => {
       let attempts = 0;
-      consumer = await startEventConsumer({
-        bus,
-        db: db.client,
-        groupId: 'dispatch',
-        logger: silentLogger(),
-        handlers: [
-          on(ComplaintReceived, async (event, tx: SqlExecutor) => {
-            attempts++;
-            await recordEffect(tx, event.data.complaintId);
-          }),
-        ],
+      await consume(async (event, tx: SqlExecutor) => {
+        attempts++;
+        await recordEffect(tx, event.data.complaintId);
       });
 
       await bus.publish([{ ...toBusMessage(complaintReceived('c-bad')), value }, toBusMessage(complaintReceived('c-1'))]);
@@ -249,18 +206,10 @@ describe('event consumer', () => {
 
     it('given a handler that fails once after writing, then its writes and its inbox record roll back and the retry does the effect once', async () => {
       let attempts = 0;
-      consumer = await startEventConsumer({
-        bus,
-        db: db.client,
-        groupId: 'dispatch',
-        logger: silentLogger(),
-        handlers: [
-          on(ComplaintReceived, async (event, tx: SqlExecutor) => {
-            attempts++;
-            await recordEffect(tx, event.data.complaintId);
-            if (attempts === 1) throw new Error('downstream lookup failed');
-          }),
-        ],
+      await consume(async (event, tx: SqlExecutor) => {
+        attempts++;
+        await recordEffect(tx, event.data.complaintId);
+        if (attempts === 1) throw new Error('downstream lookup failed');
       });
 
       await bus.publish([toBusMessage(complaintReceived('c-1'))]);
@@ -272,35 +221,27 @@ describe('event consumer', () => {
     });
 
     it('given a handler that writes a follow-up event, then the event is in the outbox together with the effect', async () => {
-      consumer = await startEventConsumer({
-        bus,
-        db: db.client,
-        groupId: 'dispatch',
-        logger: silentLogger(),
-        handlers: [
-          on(ComplaintReceived, async (event, tx: SqlExecutor) => {
-            await recordEffect(tx, event.data.complaintId);
-            await writeOutbox(tx, [
-              createEvent(WorkOrderDispatched, {
-                subject: event.subject,
-                district: event.district,
-                actor: 'system:dispatch',
-                data: {
-                  workOrderId: 'w-1',
-                  complaintId: event.data.complaintId,
-                  unitId: 'unit-110199-001',
-                  ruleId: null,
-                  ruleVersion: null,
-                  role: 'LEAD',
-                  categoryId: event.data.categoryId,
-                  urgency: event.data.urgency,
-                  areaType: event.data.areaType,
-                  dispatchedAt: '2026-03-01T08:05:00.000Z',
-                },
-              }),
-            ]);
+      await consume(async (event, tx: SqlExecutor) => {
+        await recordEffect(tx, event.data.complaintId);
+        await writeOutbox(tx, [
+          createEvent(WorkOrderDispatched, {
+            subject: event.subject,
+            district: event.district,
+            actor: 'system:dispatch',
+            data: {
+              workOrderId: 'w-1',
+              complaintId: event.data.complaintId,
+              unitId: 'unit-110199-001',
+              ruleId: null,
+              ruleVersion: null,
+              role: 'LEAD',
+              categoryId: event.data.categoryId,
+              urgency: event.data.urgency,
+              areaType: event.data.areaType,
+              dispatchedAt: '2026-03-01T08:05:00.000Z',
+            },
           }),
-        ],
+        ]);
       });
 
       await bus.publish([toBusMessage(complaintReceived('c-1'))]);
@@ -314,23 +255,15 @@ describe('event consumer', () => {
       let release!: () => void;
       const released = new Promise<void>((resolve) => (release = resolve));
       let handling = false;
-      consumer = await startEventConsumer({
-        bus,
-        db: db.client,
-        groupId: 'dispatch',
-        logger: silentLogger(),
-        handlers: [
-          on(ComplaintReceived, async (event, tx: SqlExecutor) => {
-            handling = true;
-            await released;
-            await recordEffect(tx, event.data.complaintId);
-          }),
-        ],
+      const started = await consume(async (event, tx: SqlExecutor) => {
+        handling = true;
+        await released;
+        await recordEffect(tx, event.data.complaintId);
       });
       await bus.publish([toBusMessage(complaintReceived('c-1'))]);
       await waitFor(() => handling, 'the handler to start');
 
-      const stopping = consumer.stop();
+      const stopping = started.stop();
       consumer = undefined;
       release();
       await stopping;

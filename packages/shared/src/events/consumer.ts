@@ -3,7 +3,7 @@ import type { DeliveredMessage, EventBus, Subscription } from '../bus/bus';
 import type { SqlExecutor, TransactionalClient } from '../db/database';
 import { contextFrom, inSpan, SpanKind } from '../telemetry';
 import { parseData, parseEnvelope, type Envelope, type EventContract, type EventOf } from './envelope';
-import { claimEvent, claimEvents } from './inbox';
+import { claimEvents } from './inbox';
 
 export interface EventHandler<Tx, C extends EventContract = EventContract> {
   contract: C;
@@ -37,6 +37,12 @@ export interface EventConsumerOptions<Tx extends SqlExecutor> {
   serial?: boolean;
 }
 
+/**
+ * Events a service handles per transaction when its handlers write through their `tx` alone: enough to
+ * amortise a commit under load, small enough that a failed batch costs little to redo one by one.
+ */
+export const EVENT_BATCH = 50;
+
 /** A handler's transaction may wait 10 s for a pooled connection and run 60 s (a batch); Prisma's 2 s and 5 s are for requests. */
 const CONSUMER_TRANSACTION = { maxWait: 10_000, timeout: 60_000 };
 
@@ -65,46 +71,42 @@ export async function startEventConsumer<Tx extends SqlExecutor>(options: EventC
     turn = run.catch(() => undefined);
     return run;
   };
+  /**
+   * Handles decoded events in one transaction with their inbox claims: one event, or a partition's batch.
+   * A failure anywhere rolls all of them back; the bus then hands a batch's events over one by one.
+   */
+  const apply = async (decoded: Array<NonNullable<ReturnType<typeof decode>>>) => {
+    const handled = await inTurn(() =>
+      options.db.$transaction(async (tx) => {
+        const claimed = await claimEvents(tx, options.groupId, decoded.map((d) => d.event.id));
+        let count = 0;
+        for (const { event, handler, topic } of decoded) {
+          // Deleted once handled: the same event twice in a batch is handled once.
+          if (!claimed.delete(event.id)) {
+            options.logger.debug({ eventId: event.id, type: event.type }, 'event already handled; skipped');
+            continue;
+          }
+          await inSpan(options.groupId, `consume ${event.type}`, spanOf(event, topic), () => handler.handle(event, tx));
+          count++;
+        }
+        return count;
+      }, CONSUMER_TRANSACTION),
+    );
+    if (handled > 0) options.afterCommit?.();
+  };
   return options.bus.subscribe({
     groupId: options.groupId,
     topics,
     maxAttempts: options.maxAttempts,
     handle: async (message) => {
       const decoded = decode(message);
-      if (!decoded) return;
-      const { event, handler } = decoded;
-      await inSpan(options.groupId, `consume ${event.type}`, spanOf(event, message.topic), async () => {
-        const handled = await inTurn(() =>
-          options.db.$transaction(async (tx) => {
-            if (!(await claimEvent(tx, options.groupId, event.id))) return false;
-            await handler.handle(event, tx);
-            return true;
-          }, CONSUMER_TRANSACTION),
-        );
-        if (handled) options.afterCommit?.();
-        else options.logger.debug({ eventId: event.id, type: event.type }, 'event already handled; skipped');
-      });
+      if (decoded) await apply([decoded]);
     },
     ...(maxBatch > 1 && {
       maxBatch,
-      // A failure anywhere rolls the whole batch back; the bus then hands its events to `handle` one by one.
       handleBatch: async (messages) => {
         const decoded = messages.map(decode).filter((d) => d !== null);
-        if (decoded.length === 0) return;
-        const handled = await inTurn(() =>
-          options.db.$transaction(async (tx) => {
-            const claimed = await claimEvents(tx, options.groupId, decoded.map((d) => d.event.id));
-            let count = 0;
-            for (const { event, handler, topic } of decoded) {
-              // Deleted once handled: the same event twice in a batch is handled once.
-              if (!claimed.delete(event.id)) continue;
-              await inSpan(options.groupId, `consume ${event.type}`, spanOf(event, topic), () => handler.handle(event, tx));
-              count++;
-            }
-            return count;
-          }, CONSUMER_TRANSACTION),
-        );
-        if (handled > 0) options.afterCommit?.();
+        if (decoded.length > 0) await apply(decoded);
       },
     }),
   });
