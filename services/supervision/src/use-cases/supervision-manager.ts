@@ -117,7 +117,6 @@ export function createSupervisionManager(deps: SupervisionManagerDeps) {
     for (const d of deadlines) await deps.store.updateDeadline(tx, d.id, { state: 'CANCELLED', warnAt: null });
   }
 
-  /** The order's deadlines, when it exists and lies in the caller's district (any district for city-level callers). */
   /** A pause or resume of a work order's clock, as an event for the outbox. */
   const clockEvent = <C extends typeof DeadlinesPaused | typeof DeadlinesResumed>(contract: C, d: DeadlineRecord, actor: string, at: Date, data: Omit<EventOf<C>['data'], 'workOrderId' | 'complaintId' | 'unitId'>) =>
     createEvent(contract, {
@@ -129,6 +128,7 @@ export function createSupervisionManager(deps: SupervisionManagerDeps) {
       data: { workOrderId: d.workOrderId, complaintId: d.complaintId, unitId: d.unitId, ...data } as EventOf<C>['data'],
     });
 
+  /** The order's deadlines, when it exists and lies in the caller's district (any district for city-level callers). */
   async function orderOfDistrict(tx: SupervisionTx, caller: RequestCaller & { district: string; roles: readonly string[] }, workOrderId: string): Promise<DeadlineRecord[]> {
     const known = await deps.store.deadlinesOfOrder(tx, workOrderId);
     if (known.length === 0) throw notFound('work order', workOrderId);
@@ -299,8 +299,11 @@ export function createSupervisionManager(deps: SupervisionManagerDeps) {
         const paused = known.filter((d) => d.state === 'PAUSED');
         if (paused.length === 0) throw conflict(`work order ${input.workOrderId} has no paused deadline`);
         const moved: Array<{ deadlineId: string; kind: WatchedKind; dueAt: string; pausedMinutes: number }> = [];
+        // An order's deadlines mostly share one rule: read each rule once.
+        const timings = new Map<string | null, Timing>();
         for (const d of paused) {
-          const timing = timingOf(d.ruleId ? await deps.store.ruleById(tx, d.ruleId) : null);
+          if (!timings.has(d.ruleId)) timings.set(d.ruleId, timingOf(d.ruleId ? await deps.store.ruleById(tx, d.ruleId) : null));
+          const timing = timings.get(d.ruleId)!;
           const patch = resume(d, now, timing);
           await deps.store.updateDeadline(tx, d.id, patch);
           moved.push({ deadlineId: d.id, kind: d.kind, dueAt: patch.dueAt.toISOString(), pausedMinutes: (timing.calendar ?? elapsedTime).minutesBetween(d.pausedAt ?? now, now) });

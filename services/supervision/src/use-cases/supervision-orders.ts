@@ -166,14 +166,14 @@ export function createSupervisionOrders(deps: SupervisionOrdersDeps) {
       });
     },
 
+    /** When an open order will be raised by itself, if nobody settles it first. */
+    escalatesAt: (order: SupervisionOrderRecord): Date | null => (deps.escalation ? escalationDueAt(order, deps.escalation) : null),
+
     /**
      * Raises every open order that stood at its level longer than that level allows (reminder → supervision
      * → interview of the unit head), once per level, with SupervisionOrderChanged. Run periodically; safe
      * on several replicas at once. Returns the orders raised.
      */
-    /** When an open order will be raised by itself, if nobody settles it first. */
-    escalatesAt: (order: SupervisionOrderRecord): Date | null => (deps.escalation ? escalationDueAt(order, deps.escalation) : null),
-
     async escalateStale(batch = 200): Promise<SupervisionOrderRecord[]> {
       const limits = deps.escalation;
       if (!limits) return [];
