@@ -30,6 +30,11 @@ export interface SubscribeOptions {
   handleBatch?: (messages: DeliveredMessage[]) => Promise<void>;
   /** The most messages given to `handleBatch` at once (default 100). */
   maxBatch?: number;
+  /**
+   * How many partitions' messages may be in the handlers at once (Kafka; default: the bus's partition
+   * count). The in-process bus hands every partition over independently.
+   */
+  partitionsAtOnce?: number;
   maxAttempts?: number;
   /** Start from the beginning of the topic the first time this group is seen (default true). */
   fromBeginning?: boolean;

@@ -179,7 +179,7 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
         autoCommit: true,
         // Partitions are handled side by side (each still in order, so a case's events keep theirs): one at a
         // time, a handler waiting on its database held up every other partition behind it.
-        partitionsConsumedConcurrently: options.partitions ?? 6,
+        partitionsConsumedConcurrently: subscription.partitionsAtOnce ?? options.partitions ?? 6,
         // Offsets are resolved only after the effect is committed, so the offset kafkajs commits is always behind handled work.
         ...(subscription.handleBatch
           ? {

@@ -6,7 +6,7 @@ import { openDatabase, type Database, type SqlExecutor, type TransactionalClient
 import { complaintReceived } from '../test/events';
 import { clientOverAdapter } from '../test/sql-clients';
 import { silentLogger, waitFor } from '../testing';
-import { on, startEventConsumer, type EventConsumerOptions } from './consumer';
+import { on, startEventConsumer, type ConsumerBase } from './consumer';
 import { ComplaintReceived, WorkOrderDispatched } from './contracts';
 import { createEvent, type EventOf } from './envelope';
 import { claimEvent, claimEvents } from './inbox';
@@ -28,7 +28,7 @@ describe('event consumer', () => {
   const recordEffect = (tx: SqlExecutor, complaintId: string) => tx.$executeRawUnsafe(`INSERT INTO "effect" ("complaint_id") VALUES ($1)`, complaintId);
 
   /** Starts the consumer under test as the dispatch group with one ComplaintReceived handler; `options` override the rest. */
-  const consume = async (handle: (event: EventOf<typeof ComplaintReceived>, tx: SqlExecutor) => Promise<void>, options: Partial<EventConsumerOptions<SqlExecutor>> = {}): Promise<Subscription> => {
+  const consume = async (handle: (event: EventOf<typeof ComplaintReceived>, tx: SqlExecutor) => Promise<void>, options: Partial<ConsumerBase<SqlExecutor>> = {}): Promise<Subscription> => {
     consumer = await startEventConsumer({ bus, db: db.client, groupId: 'dispatch', logger: silentLogger(), handlers: [on(ComplaintReceived, handle)], ...options });
     return consumer;
   };
@@ -154,6 +154,90 @@ describe('event consumer', () => {
       expect(deadLetters[0]!.headers['dead-letter-error']).toBe('this one cannot be handled');
       const inbox = await db.client.$queryRawUnsafe<Array<{ n: number }>>(`SELECT COUNT(*)::int AS "n" FROM "inbox" WHERE "consumer" = 'analytics'`);
       expect(inbox[0]!.n).toBe(7);
+    });
+  });
+
+  describe('startEventConsumer, serial, with group commit and projections', () => {
+    const recordEffectInTx = (tx: SqlExecutor, complaintId: string) =>
+      tx.$executeRawUnsafe(`INSERT INTO "effect" ("complaint_id", "tx") VALUES ($1, txid_current())`, complaintId);
+    const transactions = async () => (await db.client.$queryRawUnsafe<Array<{ n: number }>>(`SELECT COUNT(DISTINCT "tx")::int AS "n" FROM "effect"`))[0]!.n;
+    /** 40 events over the four partitions, 10 on each. */
+    const spread = () => {
+      const events = Array.from({ length: 40 }, (_, i) => complaintReceived(`c-${String(i).padStart(2, '0')}`));
+      return events.map((e, i) => ({ event: e, message: { ...toBusMessage(e), key: `partition-key-${i % 4}` } }));
+    };
+
+    beforeAll(async () => {
+      await db.client.$executeRawUnsafe(`ALTER TABLE "effect" ADD COLUMN IF NOT EXISTS "tx" BIGINT`);
+    });
+
+    it('given batches of several partitions waiting while a transaction runs, then they share the next transaction, each event handled once', async () => {
+      const events = spread();
+      expect(new Set(events.map((e) => partitionOf(e.message.key, 4))).size).toBeGreaterThan(1);
+      await bus.publish(events.map((e) => e.message));
+      await consume(async (event, tx: SqlExecutor) => {
+        await recordEffectInTx(tx, event.data.complaintId);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }, { groupId: 'analytics', maxBatch: 5, serial: true });
+
+      await waitFor(async () => (await effects()).length === 40, 'every event');
+      expect([...(await effects())].sort()).toEqual(events.map((e) => e.event.data.complaintId));
+      // Eight batches of five at least; partitions that waited shared transactions.
+      expect(await transactions()).toBeLessThan(8);
+    });
+
+    it('given a shared transaction that fails on one event, then the other partitions’ batches commit on their own and only the bad event is dead-lettered', async () => {
+      const events = spread();
+      await bus.publish(events.map((e) => e.message));
+      await consume(async (event, tx: SqlExecutor) => {
+        await recordEffectInTx(tx, event.data.complaintId);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        if (event.data.complaintId === 'c-13') throw new Error('this one cannot be handled');
+      }, { groupId: 'analytics', maxBatch: 5, maxAttempts: 2, serial: true });
+
+      await waitFor(() => deadLetters.length === 1, 'the dead letter');
+      await waitFor(async () => (await effects()).length === 39, 'the others');
+      expect([...(await effects())].sort()).toEqual(events.map((e) => e.event.data.complaintId).filter((id) => id !== 'c-13'));
+      expect(deadLetters[0]!.headers['dead-letter-error']).toBe('this one cannot be handled');
+    });
+
+    it.each([
+      [true, 64],
+      [false, undefined],
+    ])('given serial: %s, then the bus is asked for %s partitions at once (undefined: its default)', async (serial, expected) => {
+      const asked: Array<number | undefined> = [];
+      const recording: EventBus = { ...bus, subscribe: async (options) => (asked.push(options.partitionsAtOnce), { stop: async () => undefined }) };
+      await consume(async () => undefined, { bus: recording, maxBatch: 10, serial });
+      expect(asked).toEqual([expected]);
+    });
+
+    it('given a projection, then it receives each batch’s new events in one call, in order, a repeat and an already-handled one left out', async () => {
+      const calls: string[][] = [];
+      const handledBefore = complaintReceived('c-before');
+      await claimEvent(db.client, 'analytics', handledBefore.id);
+      const events = Array.from({ length: 12 }, (_, i) => complaintReceived(`c-${String(i).padStart(2, '0')}`));
+      const oneKey = (event: ReturnType<typeof complaintReceived>) => ({ ...toBusMessage(event), key: 'one-partition' });
+      await bus.publish([oneKey(handledBefore), ...events.map(oneKey), oneKey(events[3]!)]);
+      consumer = await startEventConsumer({
+        bus,
+        db: db.client,
+        groupId: 'analytics',
+        logger: silentLogger(),
+        maxBatch: 20,
+        serial: true,
+        projection: {
+          contracts: [ComplaintReceived],
+          apply: async (batch, tx: SqlExecutor) => {
+            calls.push(batch.map((e) => (e as EventOf<typeof ComplaintReceived>).data.complaintId));
+            for (const id of calls.at(-1)!) await recordEffectInTx(tx, id);
+          },
+        },
+      });
+
+      await waitFor(async () => (await effects()).length === 12, 'every event');
+      expect(calls.flat()).toEqual(events.map((e) => e.data.complaintId));
+      expect(calls.length).toBeLessThanOrEqual(2);
+      expect(await transactions()).toBe(calls.length);
     });
   });
 

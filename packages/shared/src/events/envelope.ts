@@ -33,6 +33,9 @@ export function defineEvent<T extends string, S extends z.ZodType>(type: T, vers
 
 export type EventOf<C extends EventContract> = Envelope<z.infer<C['data']>> & { type: C['type'] };
 
+/** Whether an event (already validated against its contract) is of `contract`'s type, narrowing it. */
+export const isEventOf = <C extends EventContract>(contract: C, event: Envelope): event is EventOf<C> => event.type === contract.type;
+
 export interface NewEvent<C extends EventContract> {
   subject: string;
   district: string;
