@@ -3,9 +3,10 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createLogger, openDatabase, pgliteDir } from '@hotline/shared';
 import { readAnalyticsEnvironment } from './environment';
 import { loadRatesConfig } from './rates-config';
-import { PrismaClient, createAnalyticsStore } from './store/analytics-store';
+import { PrismaClient } from './store/analytics-store';
 import { createRatesStore } from './store/rates-store';
-import { createHandlers } from './events/handlers';
+import { createProjection } from './events/projection';
+import { createProjectionStore } from './store/projection-store';
 import { createEventApplier } from './events/apply';
 import { createImportManager } from './use-cases/import-manager';
 import type { ImportFormat } from './domain/legacy-import';
@@ -48,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const rates = createRatesStore(db.client);
     const now = () => new Date();
-    const apply = createEventApplier(createHandlers(createAnalyticsStore(db.client), rates, { config, now }));
+    const apply = createEventApplier(createProjection(rates, createProjectionStore(), { config, now }));
     const report = await createImportManager({ store: rates, apply, now }).importText(format, readFileSync(file, 'utf8'), option('source') ?? path.basename(file));
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     logger.info({ rows: report.rows, imported: report.imported, skipped: report.problems.length }, 'legacy cases imported');

@@ -10,7 +10,8 @@ import { reportRoute } from './http/report-route';
 import { createImportManager } from './use-cases/import-manager';
 import { createEventApplier, type EventApplier } from './events/apply';
 import { createContextFactory } from './context';
-import { createHandlers } from './events/handlers';
+import { createProjection } from './events/projection';
+import { createProjectionStore } from './store/projection-store';
 import { resolvers } from './resolvers';
 import { loadRatesConfig } from './rates-config';
 import { loadDemoUnits } from './demo/load';
@@ -20,8 +21,9 @@ export { readAnalyticsEnvironment, type AnalyticsEnvironment } from './environme
 export const typeDefs = readFileSync(path.join(__dirname, '../schema.graphql'), 'utf8');
 
 /**
- * Events handled per transaction: the read model's handlers write only through their transaction, so
- * what waits on a partition is applied together, and a replay or a burst costs one commit per batch.
+ * Events taken from one partition per batch: the projection writes only through its transaction, so
+ * what waits is applied together (and the batches of every partition that waited share a transaction),
+ * and a replay or a burst costs a dozen statements and one commit per batch.
  */
 export const ANALYTICS_EVENT_BATCH = 100;
 
@@ -54,7 +56,7 @@ export async function startAnalytics(env: AnalyticsEnvironment, deps: ServiceDep
         await consumer?.stop();
         consumer = null;
         generation = await ratesStore.startNewGeneration(consumerGroupOf(generation), deps.now(), async (tx) => {
-          for await (const envelope of ratesStore.importedEvents(tx)) await apply(tx, envelope);
+          for await (const page of ratesStore.importedEvents(tx)) await apply(tx, page);
         });
         await startConsumer();
         logger.info({ generation, consumerGroup: consumerGroupOf(generation) }, 'read models emptied; replaying every event');
@@ -82,14 +84,14 @@ export async function startAnalytics(env: AnalyticsEnvironment, deps: ServiceDep
       ratesStore = createRatesStore(prisma);
       if (env.DEMO_DATA) await loadDemoUnits(ratesStore, logger);
       generation = await ratesStore.generation();
-      const handlers = createHandlers(store, ratesStore, { config, now: deps.now });
-      apply = createEventApplier(handlers);
+      const projection = createProjection(ratesStore, createProjectionStore(), { config, now: deps.now });
+      apply = createEventApplier(projection);
       startConsumer = async () => {
         consumer = await startEventConsumer<AnalyticsTx>({
           bus: deps.bus,
           db: prisma as unknown as TransactionalClient<AnalyticsTx>,
           groupId: consumerGroupOf(generation),
-          handlers,
+          projection,
           logger,
           afterCommit: tools.published,
           maxBatch: ANALYTICS_EVENT_BATCH,

@@ -27,9 +27,6 @@ export function hotSpotKey(c: { district: string; categoryId: string | null; rec
   return { district: c.district, day: dayOf(c.receivedAt), cell: latLngToCell(c.lat, c.lng, COUNTED_RESOLUTION), categoryId: c.categoryId };
 }
 
-export const sameHotSpot = (a: HotSpotKey | null, b: HotSpotKey | null): boolean =>
-  a === b || (a !== null && b !== null && a.district === b.district && a.day === b.day && a.cell === b.cell && a.categoryId === b.categoryId);
-
 /** GeoJSON (RFC 7946: [lng, lat], closed rings) with one hexagon per cell, the busiest first. */
 export function hotSpotGeoJson(cells: Array<{ cell: string; count: number }>, resolution: number) {
   const counts = new Map<string, number>();

@@ -1,5 +1,5 @@
 import { cellToParent, latLngToCell } from 'h3-js';
-import { hotSpotGeoJson, hotSpotKey, sameHotSpot } from './hotspots';
+import { hotSpotGeoJson, hotSpotKey } from './hotspots';
 
 const place = { district: '110199', categoryId: 'noise.night', receivedAt: new Date('2026-03-02T17:00:00.000Z'), lat: 39.9, lng: 116.45 };
 
@@ -11,11 +11,6 @@ describe('hot spots on the H3 grid', () => {
   it('given a complaint without coordinates or not yet received, when keyed, then it is not on the map', () => {
     expect(hotSpotKey({ ...place, lat: null, lng: null })).toBeNull();
     expect(hotSpotKey({ ...place, receivedAt: null })).toBeNull();
-  });
-
-  it('given the same place twice, when compared, then it is the same spot', () => {
-    expect(sameHotSpot(hotSpotKey(place), hotSpotKey({ ...place }))).toBe(true);
-    expect(sameHotSpot(hotSpotKey(place), hotSpotKey({ ...place, categoryId: 'noise' }))).toBe(false);
   });
 
   it('given two neighbouring cells, when mapped at a coarser resolution, then they are summed into their parent', () => {

@@ -18,7 +18,7 @@ import {
 /**
  * Historical cases from a legacy system, one row per case: the complaint, the unit that handled it,
  * its times and its callback. Each valid row becomes the very events a live case produces, handled by
- * the same handlers, so past months' rates and rankings are computed exactly as for live cases.
+ * the same projection, so past months' rates and rankings are computed exactly as for live cases.
  */
 export type ImportFormat = 'CSV' | 'NDJSON';
 

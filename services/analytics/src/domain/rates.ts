@@ -208,3 +208,7 @@ export function contributionDelta(before: RateContribution | null, after: RateCo
   apply(after, 1);
   return [...rows.values()].filter((r) => !isZero(r.counts)).sort((a, b) => (`${a.unitId}|${a.streetId}|${a.categoryId}|${a.day}` < `${b.unitId}|${b.streetId}|${b.categoryId}|${b.day}` ? -1 : 1));
 }
+
+/** Whether a work order's stored contribution must be rewritten: its counts moved, or where it is counted (even with nothing counted yet). */
+export const contributionChanged = (before: RateContribution | null, after: RateContribution, deltas: CounterDelta[]): boolean =>
+  before === null || deltas.length > 0 || before.district !== after.district || before.unitId !== after.unitId || before.streetId !== after.streetId || before.categoryId !== after.categoryId;

@@ -1,4 +1,4 @@
-import { computeRates, contributionDelta, contributionOf, ratesConfigSchema, zeroCounts, type RateTally, type WorkOrderRateFact } from './rates';
+import { computeRates, contributionChanged, contributionDelta, contributionOf, ratesConfigSchema, zeroCounts, type RateTally, type WorkOrderRateFact } from './rates';
 import defaults from '../../config/rates.json';
 
 const config = ratesConfigSchema.parse(defaults);
@@ -126,5 +126,14 @@ describe('moving the counters from one contribution to the next', () => {
       ['110199-001', 1],
       ['', -1],
     ]);
+  });
+
+  it('given an exempted order (nothing counted) whose complaint is placed later, when compared, then the stored contribution changes though no count moves', () => {
+    const before = contributionOf(order({ exempted: true, streetId: null }));
+    const after = contributionOf(order({ exempted: true }));
+    expect(contributionDelta(before, after)).toEqual([]);
+    expect(contributionChanged(before, after, [])).toBe(true);
+    expect(contributionChanged(after, after, [])).toBe(false);
+    expect(contributionChanged(null, after, [])).toBe(true);
   });
 });

@@ -38,7 +38,7 @@ export function createImportManager(deps: ImportManagerDeps) {
     const envelopes = cases.flatMap((c) => eventsOf(c.value));
     await deps.store.transaction(async (tx) => {
       await deps.store.saveImported(tx, source, envelopes, deps.now());
-      for (const envelope of envelopes) await deps.apply(tx, envelope);
+      await deps.apply(tx, envelopes);
     });
     return { source, rows, imported: cases.length, problems };
   };
