@@ -114,7 +114,7 @@ export async function startDistributed(options: DistributedOptions): Promise<Dis
     databaseUrl,
     async restart(p) {
       processes[p].start();
-      await waitUntilReady(readyUrl(p), p, processes[p]);
+      await waitUntilReady(readyUrl(p), p, processes[p], 60_000, processes);
     },
     async addReplica(service) {
       const port = await freePort();
@@ -153,7 +153,7 @@ export async function startDistributed(options: DistributedOptions): Promise<Dis
     };
     await Promise.all(SERVICES.map((s) => startService(s)));
     processes.gateway.start();
-    await waitUntilReady(readyUrl('gateway'), 'gateway', processes.gateway, 120_000);
+    await waitUntilReady(readyUrl('gateway'), 'gateway', processes.gateway, 120_000, processes);
     return system;
   } catch (error) {
     await system.stop();

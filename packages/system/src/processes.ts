@@ -27,14 +27,34 @@ export function logTail(file: string, lines = 25): string {
   }
 }
 
-/** Waits until `url` answers 200, or fails naming what did not come up, with its readiness answer and log. */
-export async function waitUntilReady(url: string, what: string, child: ManagedProcess, timeoutMs = 60_000): Promise<void> {
+/** A process's state and last log lines, for an error message. */
+const describe = (child: ManagedProcess) =>
+  `${child.exited ? `exited with ${child.exitCode ?? child.exitSignal}` : 'running'}; ${child.logFile} ends:\n${logTail(child.logFile)}`;
+
+/** The checks a readiness answer names as failing, e.g. the subgraphs a gateway is waiting for. */
+function failingChecks(body: string): string[] {
+  try {
+    const { checks } = JSON.parse(body) as { checks?: Record<string, unknown> };
+    return Object.entries(checks ?? {}).flatMap(([name, ok]) => (ok ? [] : [name]));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Waits until `url` answers 200, or fails naming what did not come up, with its readiness answer and
+ * log, and the state and log of each process in `behind` (by check name) that the answer names as failing.
+ */
+export async function waitUntilReady(url: string, what: string, child: ManagedProcess, timeoutMs = 60_000, behind: Record<string, ManagedProcess> = {}): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
     if (child.exited) throw new Error(`${what} exited with ${child.exitCode ?? child.exitSignal} before it was ready; ${child.logFile} ends:\n${logTail(child.logFile)}`);
     const answer = await fetch(url).then(async (r) => ({ ok: r.ok, body: await r.text() }), (error: Error) => ({ ok: false, body: error.message }));
     if (answer.ok) return;
-    if (Date.now() > deadline) throw new Error(`${what} was not ready at ${url} within ${timeoutMs} ms (last answer: ${answer.body}); ${child.logFile} ends:\n${logTail(child.logFile)}`);
+    if (Date.now() > deadline) {
+      const causes = failingChecks(answer.body).flatMap((check) => (behind[check] ? [`\n${check} is ${describe(behind[check])}`] : []));
+      throw new Error(`${what} was not ready at ${url} within ${timeoutMs} ms (last answer: ${answer.body}); ${describe(child)}${causes.join('')}`);
+    }
     await new Promise((r) => setTimeout(r, delay));
   }
 }

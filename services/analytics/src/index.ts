@@ -38,8 +38,8 @@ export const consumerGroupOf = (generation: number): string => (generation === 1
 type Subscription = Awaited<ReturnType<typeof startEventConsumer>>;
 
 /**
- * Analytics: read models built from every event. Its consumer is started here rather than by
- * startSubgraphService, because its group id follows the read models' generation. It publishes
+ * Analytics: read models built from every event. It runs a consumer of its own rather than one over
+ * handlers, because its group id follows the read models' generation. It publishes
  * EarlyWarningRaised through its outbox. Runs embedded or as its own process.
  */
 export async function startAnalytics(env: AnalyticsEnvironment, deps: ServiceDeps): Promise<StartedService> {
@@ -109,18 +109,19 @@ export async function startAnalytics(env: AnalyticsEnvironment, deps: ServiceDep
         context: createContextFactory(analytics, assessment, profiles, imports),
         // EarlyWarningRaised leaves through the outbox.
         publishes: true,
+        // Its own consumer, whose group follows the generation; a rebuild in progress ends before it stops.
+        consume: async () => {
+          await startConsumer();
+          return {
+            stop: async () => {
+              await rebuilding;
+              await consumer?.stop();
+            },
+          };
+        },
         routes: [reportRoute(profiles, env.CALLER_SECRET)],
       };
     },
   });
-  // Started once the HTTP server is up, as for every subgraph; stopped first.
-  await startConsumer();
-  return {
-    ...service,
-    async stop() {
-      await rebuilding;
-      await consumer?.stop();
-      await service.stop();
-    },
-  };
+  return service;
 }

@@ -2,6 +2,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { gql } from 'graphql-tag';
 import type { Logger } from 'pino';
 import { openDatabase, pgliteDir, type DriverAdapter, type SqlExecutor, type TransactionalClient } from '../db/database';
+import type { Subscription } from '../bus/bus';
 import { startEventConsumer, type EventHandler } from '../events/consumer';
 import { createOutboxRelay } from '../events/outbox';
 import { createServiceHttp, type Route } from '../http/server';
@@ -25,6 +26,8 @@ export interface ServiceParts<Ctx extends SubgraphContext, Tx extends SqlExecuto
   context: (caller: RequestCaller) => Ctx;
   /** Events the service consumes, handled by one consumer group named after the service. */
   handlers?: Array<EventHandler<Tx, any>>;
+  /** Starts a consumer the service runs itself, instead of one over `handlers` (e.g. in a group of its own naming). */
+  consume?: () => Promise<Subscription>;
   /**
    * Up to this many events waiting on a partition are handled in one transaction (default 1). Only for
    * handlers that write through their `tx` alone (see startEventConsumer's maxBatch).
@@ -61,33 +64,41 @@ export async function startSubgraphService<C extends TransactionalClient, Ctx ex
     context: parts.context,
   });
   await subgraph.server.start();
-  const ready = async () => (await db.ping()) && (await deps.bus.ready());
+  // Ready once it consumes too: a service whose consumer failed to start exits, and must not have looked ready meanwhile.
+  let consuming = false;
+  const checks = async () => ({ database: await db.ping(), bus: await deps.bus.ready(), consuming });
+  const ready = async () => Object.values(await checks()).every(Boolean);
   const http = createServiceHttp({
     name,
     logger,
     graphql: { server: subgraph.server, context: subgraph.context },
-    checks: async () => ({ database: await db.ping(), bus: await deps.bus.ready() }),
+    checks,
     routes: parts.routes,
   });
   const url = await http.listen(options.http.port, options.http.host);
   const publishes = parts.publishes !== false;
-  if (publishes) await relay.start();
-  // What a handler writes to the outbox leaves at once: the relay is woken when its transaction commits.
-  const consumer = parts.handlers?.length
-    ? await startEventConsumer<Tx>({ bus: deps.bus, db: db.client as unknown as TransactionalClient<Tx>, groupId: name, handlers: parts.handlers, logger, afterCommit: () => relay.notify(), maxBatch: parts.eventBatch })
-    : null;
-  logger.info({ url }, `${name} is up`);
-
-  return {
-    name,
-    url,
-    ready,
-    async stop() {
-      await consumer?.stop();
-      await http.close();
-      if (publishes) await relay.stop();
-      await subgraph.server.stop();
-      await db.close();
-    },
+  let consumer: Subscription | null = null;
+  const stop = async () => {
+    await consumer?.stop();
+    await http.close();
+    if (publishes) await relay.stop();
+    await subgraph.server.stop();
+    await db.close();
   };
+  try {
+    if (publishes) await relay.start();
+    // What a handler writes to the outbox leaves at once: the relay is woken when its transaction commits.
+    consumer = parts.consume
+      ? await parts.consume()
+      : parts.handlers?.length
+        ? await startEventConsumer<Tx>({ bus: deps.bus, db: db.client as unknown as TransactionalClient<Tx>, groupId: name, handlers: parts.handlers, logger, afterCommit: () => relay.notify(), maxBatch: parts.eventBatch })
+        : null;
+  } catch (error) {
+    // Nothing is left listening or open: the caller sees the failure and may start the service again.
+    await stop().catch(() => undefined);
+    throw error;
+  }
+  consuming = true;
+  logger.info({ url }, `${name} is up`);
+  return { name, url, ready, stop };
 }
