@@ -49,6 +49,34 @@ maybe('Kafka bus on a real broker', () => {
     expect(await bus.ready()).toBe(true);
   });
 
+  it('given several processes creating the same new topics at once, then each of them publishes and subscribes', async () => {
+    const topics = ['race-a', 'race-b', 'race-c'].map(topicFor);
+    const others = Array.from({ length: 3 }, (_, i) => createKafkaBus({ brokers, clientId: `shared-test-race-${i}-${run}`, partitions: 3, logger: silentLogger() }));
+    try {
+      await Promise.all(others.map((b) => b.start()));
+      await Promise.all(others.map((b, i) => b.publish(topics.map((topic) => message(topic, `race-${i}`, 'first')))));
+      const seen: DeliveredMessage[] = [];
+      await subscribe({ groupId: `race-${run}`, topics, handle: async (m) => void seen.push(m) });
+      await waitFor(() => seen.length >= 9, 'every racing message', 45_000);
+      expect(seen).toHaveLength(9);
+    } finally {
+      await Promise.allSettled(others.map((b) => b.stop()));
+    }
+  });
+
+  it('given a replication factor the cluster cannot meet, then publishing fails at once, naming it', async () => {
+    const unmeetable = createKafkaBus({ brokers, clientId: `shared-test-rf-${run}`, partitions: 1, replicationFactor: 99, logger: silentLogger() });
+    await unmeetable.start();
+    try {
+      const started = Date.now();
+      await expect(unmeetable.publish([message(topicFor('unmeetable'), 'k', 'v')])).rejects.toThrow(/^could not create topics: .*unmeetable.*: replication.factor is invalid/i);
+      // Refused, not waited out: the wait for topics a timed-out creation may still bring is for timeouts only.
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      await unmeetable.stop();
+    }
+  });
+
   it('given keyed messages published in several batches, when a group consumes them, then every message arrives once and each key in publishing order', async () => {
     const topic = topicFor('order');
     const keys = Array.from({ length: 8 }, (_, i) => `complaint-${i}`);

@@ -80,30 +80,52 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
   const knownTopics = new Set<string>();
   let connected = false;
 
+  /** A topic creation that failed for a reason that passes: a timeout, or another process creating it first. */
+  const mayStillSucceed = (error: unknown): boolean => {
+    const { retriable, type, errors } = error as { retriable?: boolean; type?: string; errors?: unknown[] };
+    return retriable === true || type === 'TOPIC_ALREADY_EXISTS' || (Array.isArray(errors) && errors.every(mayStillSucceed));
+  };
+
+  /** What the broker said of each topic it did not create (kafkajs says only "Topic creation errors"). */
+  const creationErrors = (error: unknown): string => {
+    const { errors, message } = error as { errors?: Array<{ topic?: string; message?: string }>; message?: string };
+    return Array.isArray(errors) ? errors.map((e) => `${e.topic ?? '?'}: ${e.message}`).join('; ') : String(message ?? error);
+  };
+
   async function ensureTopics(topics: string[]): Promise<void> {
     const missing = topics.filter((t) => !knownTopics.has(t));
     if (missing.length === 0) return;
     const existing = new Set(await admin.listTopics());
     const toCreate = missing.filter((t) => !existing.has(t));
+    let failure: unknown;
     if (toCreate.length > 0) {
       try {
         await admin.createTopics({
-          waitForLeaders: true,
+          // A busy broker may take longer than kafkajs's 5 s, and answer "timed out" while it goes on creating them.
+          timeout: 30_000,
+          waitForLeaders: false,
           topics: toCreate.map((topic) => ({ topic, numPartitions: options.partitions ?? 6, replicationFactor: options.replicationFactor ?? 1 })),
         });
       } catch (error) {
-        // Services starting together create the same new topics; another one winning the race is fine once they exist.
+        // Services starting together create the same new topics, and a timed-out request may still succeed:
+        // either is fine once the topics are there with their leaders. Any other refusal (a replication
+        // factor the cluster cannot meet, say) is final.
         const now = new Set(await admin.listTopics());
-        if (!toCreate.every((t) => now.has(t))) throw error;
+        if (!mayStillSucceed(error) && !toCreate.every((t) => now.has(t))) throw new Error(`could not create topics: ${creationErrors(error)}`, { cause: error });
+        failure = error;
       }
     }
-    await awaitLeaders(missing);
+    try {
+      await awaitLeaders(missing);
+    } catch (error) {
+      throw failure ?? error;
+    }
     for (const t of missing) knownTopics.add(t);
   }
 
   /**
    * A topic another process has just created may not have its partition leaders yet, and subscribing or
-   * producing then fails ("does not host this topic-partition"): wait until every partition has one.
+   * producing then fails ("does not host this topic-partition"): wait until every partition has one (up to 30 s).
    */
   async function awaitLeaders(topics: string[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
@@ -111,9 +133,9 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
         const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
         if (metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
       } catch (error) {
-        if (attempt >= 40) throw error;
+        if (attempt >= 120) throw error;
       }
-      if (attempt >= 40) throw new Error(`topics ${topics.join(', ')} still have partitions without a leader`);
+      if (attempt >= 120) throw new Error(`topics ${topics.join(', ')} still have partitions without a leader`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
