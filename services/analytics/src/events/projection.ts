@@ -27,7 +27,6 @@ import type { RatesStore } from '../store/rates-store';
 /** Corrections of a complaint: applied on their own, in their place among the batch's events. */
 const singleContracts = [ComplaintUpdated, ComplaintMerged, ComplaintUnmerged, ComplaintClosedAtIntake, RepeatCallEscalated] as const;
 
-
 /**
  * Analytics' read models, built from every service's events. The consumer hands over a batch of
  * events inside the inbox transaction, so a redelivered event changes nothing. A run of batched
