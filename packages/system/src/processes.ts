@@ -1,22 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 
 /** The repository's root, where every process's entry point is found. */
 export const ROOT = path.resolve(__dirname, '../../..');
 
-/** A free TCP port on the loopback interface, as the kernel hands it out. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+/** A free TCP port on the loopback interface (the harness and the tests share one way to find it). */
+export { freePort } from '@hotline/shared/testing';
 
 /** The last lines of a log file, for an error message that must stand on its own (CI keeps no files). */
 export function logTail(file: string, lines = 25): string {
@@ -28,7 +18,7 @@ export function logTail(file: string, lines = 25): string {
 }
 
 /** A process's state and last log lines, for an error message. */
-const describe = (child: ManagedProcess) =>
+const stateOf = (child: ManagedProcess) =>
   `${child.exited ? `exited with ${child.exitCode ?? child.exitSignal}` : 'running'}; ${child.logFile} ends:\n${logTail(child.logFile)}`;
 
 /** The checks a readiness answer names as failing, e.g. the subgraphs a gateway is waiting for. */
@@ -48,12 +38,12 @@ function failingChecks(body: string): string[] {
 export async function waitUntilReady(url: string, what: string, child: ManagedProcess, timeoutMs = 60_000, behind: Record<string, ManagedProcess> = {}): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
-    if (child.exited) throw new Error(`${what} exited with ${child.exitCode ?? child.exitSignal} before it was ready; ${child.logFile} ends:\n${logTail(child.logFile)}`);
+    if (child.exited) throw new Error(`${what} was not ready: ${stateOf(child)}`);
     const answer = await fetch(url).then(async (r) => ({ ok: r.ok, body: await r.text() }), (error: Error) => ({ ok: false, body: error.message }));
     if (answer.ok) return;
     if (Date.now() > deadline) {
-      const causes = failingChecks(answer.body).flatMap((check) => (behind[check] ? [`\n${check} is ${describe(behind[check])}`] : []));
-      throw new Error(`${what} was not ready at ${url} within ${timeoutMs} ms (last answer: ${answer.body}); ${describe(child)}${causes.join('')}`);
+      const causes = failingChecks(answer.body).flatMap((check) => (behind[check] ? [`\n${check} is ${stateOf(behind[check])}`] : []));
+      throw new Error(`${what} was not ready at ${url} within ${timeoutMs} ms (last answer: ${answer.body}); ${stateOf(child)}${causes.join('')}`);
     }
     await new Promise((r) => setTimeout(r, delay));
   }

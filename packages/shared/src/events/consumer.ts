@@ -75,8 +75,8 @@ const SERIAL_PARTITIONS_AT_ONCE = 64;
  */
 export async function startEventConsumer<Tx extends SqlExecutor>(options: EventConsumerOptions<Tx>): Promise<Subscription> {
   const { projection } = options;
-  const handlers = options.projection ? [] : options.handlers;
-  const contracts: EventContract[] = options.projection ? options.projection.contracts : handlers.map((h) => h.contract);
+  const handlers = projection ? [] : options.handlers;
+  const contracts: EventContract[] = projection ? projection.contracts : handlers.map((h) => h.contract);
   const contractOf = new Map(contracts.map((c) => [c.type, c]));
   const handlerOf = new Map(handlers.map((h) => [h.contract.type, h]));
   const topics = [...new Set(contracts.map((c) => c.topic))];

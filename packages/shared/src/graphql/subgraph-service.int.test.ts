@@ -1,20 +1,9 @@
-import { createServer } from 'node:net';
 import path from 'node:path';
 import type { EventBus, Subscription } from '../bus/bus';
 import { createInProcessBus } from '../bus/in-process';
 import { clientOverAdapter } from '../test/sql-clients';
-import { silentLogger, TEST_CALLER_SECRET, waitFor } from '../testing';
+import { freePort, silentLogger, TEST_CALLER_SECRET, waitFor } from '../testing';
 import { startSubgraphService, type StartedService } from './subgraph-service';
-
-/** A port nothing listens on now: the service must be probed while it is still starting, before it returns its URL. */
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 
 const readiness = (port: number) =>
   fetch(`http://127.0.0.1:${port}/ready`).then(

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import pino from 'pino';
 import { CALLER_HEADER, signCaller, type Caller, type Role } from '../caller';
 
@@ -44,4 +45,16 @@ export async function waitFor<T>(condition: () => Promise<T | null | undefined |
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
+}
+
+/** A free TCP port on the loopback interface, as the kernel hands it out (nothing listens on it once returned). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
 }
