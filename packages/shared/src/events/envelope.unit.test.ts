@@ -25,7 +25,7 @@ const violation = (fn: () => unknown): ContractViolation => {
     fn();
   } catch (error) {
     if (error instanceof ContractViolation) return error;
-    throw new Error(`expected a ContractViolation, got ${String(error)}`);
+    throw new Error(`expected a ContractViolation, got ${String(error)}`, { cause: error });
   }
   throw new Error('expected a ContractViolation, nothing was thrown');
 };
