@@ -8,7 +8,9 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', __dirname: 'readonly', require: 'readonly', module: 'writable' } },
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', __dirname: 'readonly', require: 'readonly', module: 'writable' },
+    },
     rules: {
       // Unused names are dead code; a leading underscore marks a parameter kept for its position.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
@@ -20,7 +22,16 @@ export default tseslint.config(
     // Configuration is read once, in each package's environment.ts, handed the environment by the process's entry
     // point (STYLE.md habit 6); tests, benchmarks and the process harness pass environments on by design.
     files: ['**/src/**/*.ts'],
-    ignores: ['**/main.ts', '**/embedded.ts', '**/cli.ts', '**/cli/**', '**/import.ts', '**/*.test.ts', '**/testing/**', 'packages/system/**'],
+    ignores: [
+      '**/main.ts',
+      '**/embedded.ts',
+      '**/cli.ts',
+      '**/cli/**',
+      '**/import.ts',
+      '**/*.test.ts',
+      '**/testing/**',
+      'packages/system/**',
+    ],
     rules: {
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'read configuration in environment.ts' }],
     },

@@ -31,7 +31,9 @@ if (existsSync(path.join(cwd, 'schema.graphql'))) {
   // Entities reachable only through _entities are kept, or their resolvers would go untyped.
   const full = buildSubgraphSchema([{ typeDefs: parse(sdl) }]);
   const entities = new Set((full.getType('_Entity')?.getTypes() ?? []).map((t) => t.name));
-  const schema = pruneSchema(filterSchema({ schema: full, rootFieldFilter: (_, name) => !name.startsWith('_') }), { skipPruning: (type) => entities.has(type.name) });
+  const schema = pruneSchema(filterSchema({ schema: full, rootFieldFilter: (_, name) => !name.startsWith('_') }), {
+    skipPruning: (type) => entities.has(type.name),
+  });
   const output = await codegen({
     filename: 'src/generated/graphql.ts',
     schema: parse(printSchemaWithDirectives(schema)),
@@ -42,5 +44,8 @@ if (existsSync(path.join(cwd, 'schema.graphql'))) {
     pluginMap: { typescript, typescriptResolvers: resolvers },
   });
   mkdirSync(path.join(cwd, 'src/generated'), { recursive: true });
-  writeFileSync(path.join(cwd, 'src/generated/graphql.ts'), `/* eslint-disable */\n// Generated from schema.graphql by scripts/generate.mjs; do not edit.\n${output}`);
+  writeFileSync(
+    path.join(cwd, 'src/generated/graphql.ts'),
+    `/* eslint-disable */\n// Generated from schema.graphql by scripts/generate.mjs; do not edit.\n${output}`,
+  );
 }

@@ -8,7 +8,9 @@ import { subgraphs } from './subgraphs';
  * Composes the supergraph from the subgraphs' SDL files at build time, so a breaking schema change
  * fails the build instead of production. URLs are placeholders: the gateway routes by subgraph name.
  */
-export function composeSupergraph(sdl: Array<{ name: string; typeDefs: string }> = subgraphs.map((s) => ({ name: s.name, typeDefs: readFileSync(s.sdl, 'utf8') }))): string {
+export function composeSupergraph(
+  sdl: Array<{ name: string; typeDefs: string }> = subgraphs.map((s) => ({ name: s.name, typeDefs: readFileSync(s.sdl, 'utf8') })),
+): string {
   const result = composeServices(sdl.map((s) => ({ name: s.name, url: `http://${s.name}.invalid/graphql`, typeDefs: parse(s.typeDefs) })));
   if (result.errors) {
     throw new Error(`the subgraphs do not compose:\n${result.errors.map((e) => `  - ${e.message}`).join('\n')}`);

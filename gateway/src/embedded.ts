@@ -33,12 +33,17 @@ export async function startEmbedded(env: Record<string, string | undefined>, now
   const logger = createLogger('hotline', base.LOG_LEVEL);
   initTelemetry({ serviceName: 'hotline-embedded', otlpEndpoint: base.OTEL_EXPORTER_OTLP_ENDPOINT });
 
-  const bus = createBus({ clientId: 'hotline-embedded', logger, journalDir: base.DATA_DIR.startsWith('memory://') ? undefined : path.join(base.DATA_DIR, 'bus') });
+  const bus = createBus({
+    clientId: 'hotline-embedded',
+    logger,
+    journalDir: base.DATA_DIR.startsWith('memory://') ? undefined : path.join(base.DATA_DIR, 'bus'),
+  });
   await bus.start();
   const deps = { bus, logger, now };
   const services: RunningService[] = [];
   const stop = async () => {
-    for (const service of [...services].reverse()) await service.stop().catch((err: unknown) => logger.error({ err, service: service.name }, 'stop failed'));
+    for (const service of [...services].reverse())
+      await service.stop().catch((err: unknown) => logger.error({ err, service: service.name }, 'stop failed'));
     await bus.stop();
   };
   try {
@@ -51,7 +56,13 @@ export async function startEmbedded(env: Record<string, string | undefined>, now
     const analytics = await startAnalytics(readAnalyticsEnvironment(shared), deps);
     services.push(analytics);
     const gateway = await startGateway(
-      readGatewayEnvironment({ ...shared, INTAKE_URL: intake.url, DISPATCH_URL: dispatch.url, SUPERVISION_URL: supervision.url, ANALYTICS_URL: analytics.url }),
+      readGatewayEnvironment({
+        ...shared,
+        INTAKE_URL: intake.url,
+        DISPATCH_URL: dispatch.url,
+        SUPERVISION_URL: supervision.url,
+        ANALYTICS_URL: analytics.url,
+      }),
       logger,
       { bus },
     );
@@ -66,7 +77,9 @@ export async function startEmbedded(env: Record<string, string | undefined>, now
 if (require.main === module) {
   startEmbedded(process.env).then(
     (system) => {
-      console.log(`\n  12345 hotline platform (embedded) — the graph and its IDE: ${system.url}\n  mint a token: npm run token -- agent   (roles: agent dispatcher handler supervisor analyst admin city citizen)\n`);
+      console.log(
+        `\n  12345 hotline platform (embedded) — the graph and its IDE: ${system.url}\n  mint a token: npm run token -- agent   (roles: agent dispatcher handler supervisor analyst admin city citizen)\n`,
+      );
       const shutdown = () => void system.stop().then(() => process.exit(0));
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);

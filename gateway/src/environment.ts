@@ -24,12 +24,19 @@ export const gatewayEnvironment = z.object({
   MAX_QUERY_DEPTH: z.coerce.number().int().min(2).default(12),
   /** Requests per caller (or per address, for nobody) per minute. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(256 * 1024),
   SUPERGRAPH_PATH: z.string().default(path.join(__dirname, '../supergraph.graphql')),
   ...open311Environment.shape,
   /** Distributed mode: the brokers the live subscriptions consume from (embedded mode hands the gateway its bus). */
   KAFKA_BROKERS: z.string().optional(),
-  KAFKA_NAMESPACE: z.string().regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, _ and - only').optional(),
+  KAFKA_NAMESPACE: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, _ and - only')
+    .optional(),
 });
 export type GatewayEnvironment = z.infer<typeof gatewayEnvironment>;
 

@@ -3,7 +3,8 @@ import { startEmbedded, type EmbeddedSystem } from './index';
 import { DEFAULT_ISSUER, DEVELOPMENT_JWT_SECRET } from './environment';
 
 const ports = { GATEWAY_PORT: '0', INTAKE_PORT: '0', DISPATCH_PORT: '0', SUPERVISION_PORT: '0', ANALYTICS_PORT: '0' };
-const token = (role: Role, secret = DEVELOPMENT_JWT_SECRET) => mintUserToken({ sub: `gw-${role}`, roles: [role], district: '110199' }, secret, DEFAULT_ISSUER);
+const token = (role: Role, secret = DEVELOPMENT_JWT_SECRET) =>
+  mintUserToken({ sub: `gw-${role}`, roles: [role], district: '110199' }, secret, DEFAULT_ISSUER);
 
 const validInput = {
   channel: 'WEB',
@@ -27,7 +28,10 @@ describe('the gateway', () => {
       headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: Record<string, any> }> } };
+    return {
+      status: response.status,
+      body: (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: Record<string, any> }> },
+    };
   }
   const total = async () => (await post({ query: count }, await token('agent'))).body.data.complaints.totalCount as number;
 
@@ -93,12 +97,18 @@ describe('the gateway', () => {
     expect((await fetch(`${gatewayBase}/health`)).status).toBe(200);
     const ready = await fetch(`${gatewayBase}/ready`);
     expect(ready.status).toBe(200);
-    expect(((await ready.json()) as { checks: unknown }).checks).toEqual({ intake: true, dispatch: true, supervision: true, analytics: true });
+    expect(((await ready.json()) as { checks: unknown }).checks).toEqual({
+      intake: true,
+      dispatch: true,
+      supervision: true,
+      analytics: true,
+    });
   });
 
-  it('serves a unit\'s monthly report from analytics to a signed-in caller, by the rules of the graph', async () => {
+  it("serves a unit's monthly report from analytics to a signed-in caller, by the rules of the graph", async () => {
     const path = '/reports/units/unit-110199-001/2026-03.html';
-    const get = (bearer?: string, method = 'GET') => fetch(`${gatewayBase}${path}`, { method, headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
+    const get = (bearer?: string, method = 'GET') =>
+      fetch(`${gatewayBase}${path}`, { method, headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
 
     const report = await get(await token('supervisor'));
     expect(report.status).toBe(200);

@@ -34,7 +34,10 @@ export interface GatewayContext {
 
 /** Passes the caller (signed) and the trace context to a subgraph with every fetch. */
 class CallerDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): Promise<void> {
+  override async willSendRequest({
+    request,
+    context,
+  }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): Promise<void> {
     if (!request.http) return;
     if (context.callerHeader) request.http.headers.set(CALLER_HEADER, await context.callerHeader);
     injectInto(request.http.headers);
@@ -67,7 +70,12 @@ async function callerOf(req: IncomingMessage, env: GatewayEnvironment): Promise<
 export async function startGateway(env: GatewayEnvironment, logger: Logger, options: { bus?: EventBus } = {}): Promise<RunningService> {
   const log = logger.child({ service: 'gateway' });
   if (env.JWT_SECRET === DEVELOPMENT_JWT_SECRET) log.warn('JWT_SECRET is the development secret; set it for any real deployment');
-  const urls: Record<string, string> = { intake: env.INTAKE_URL, dispatch: env.DISPATCH_URL, supervision: env.SUPERVISION_URL, analytics: env.ANALYTICS_URL };
+  const urls: Record<string, string> = {
+    intake: env.INTAKE_URL,
+    dispatch: env.DISPATCH_URL,
+    supervision: env.SUPERVISION_URL,
+    analytics: env.ANALYTICS_URL,
+  };
 
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(env.SUPERGRAPH_PATH, 'utf8'),
@@ -81,7 +89,9 @@ export async function startGateway(env: GatewayEnvironment, logger: Logger, opti
       await limiter.consume(caller?.sub ?? req.socket.remoteAddress ?? 'unknown');
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      throw appError('RATE_LIMITED', `too many requests; retry in ${Math.ceil(rejection.msBeforeNext / 1000)} s`, { http: { status: 429 } });
+      throw appError('RATE_LIMITED', `too many requests; retry in ${Math.ceil(rejection.msBeforeNext / 1000)} s`, {
+        http: { status: 429 },
+      });
     }
     return caller;
   };
@@ -106,7 +116,11 @@ export async function startGateway(env: GatewayEnvironment, logger: Logger, opti
     name: 'gateway',
     logger: log,
     maxBodyBytes: env.MAX_BODY_BYTES,
-    routes: [graphiqlRoute, open311Route({ graph: server, env, logger: log }), reportsRoute({ analyticsUrl: urls.analytics!, callerSecret: env.CALLER_SECRET, admit, logger: log })],
+    routes: [
+      graphiqlRoute,
+      open311Route({ graph: server, env, logger: log }),
+      reportsRoute({ analyticsUrl: urls.analytics!, callerSecret: env.CALLER_SECRET, admit, logger: log }),
+    ],
     graphql: {
       server,
       context: async (req) => {
@@ -116,7 +130,16 @@ export async function startGateway(env: GatewayEnvironment, logger: Logger, opti
     },
     checks: async () => {
       const entries = await Promise.all(
-        subgraphs.map(async (s) => [s.name, await fetch(`${urls[s.name]}/ready`).then((r) => r.ok, () => false)] as const),
+        subgraphs.map(
+          async (s) =>
+            [
+              s.name,
+              await fetch(`${urls[s.name]}/ready`).then(
+                (r) => r.ok,
+                () => false,
+              ),
+            ] as const,
+        ),
       );
       return Object.fromEntries(entries);
     },

@@ -13,19 +13,32 @@ export const open311Environment = z.object({
     .default('')
     .transform((raw, ctx) => {
       const keys = new Map<string, Caller>();
-      for (const pair of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+      for (const pair of raw
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)) {
         const match = /^([^=\s]{8,})=([a-z]+):(\d{6})$/.exec(pair);
         const role = match?.[2] as (typeof roles)[number] | undefined;
         if (!match || !role || !roles.includes(role)) {
-          ctx.addIssue({ code: 'custom', message: `"${pair.slice(0, 4)}…" must be key=role:district with a key of 8+ characters, a known role and a 6-digit district` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${pair.slice(0, 4)}…" must be key=role:district with a key of 8+ characters, a known role and a 6-digit district`,
+          });
           return z.NEVER;
         }
         // The caller's id names the key by a hash prefix, so logs and records never hold the key itself.
-        keys.set(match[1]!, { sub: `open311:${createHash('sha256').update(match[1]!).digest('hex').slice(0, 12)}`, roles: [role], district: match[3]! });
+        keys.set(match[1]!, {
+          sub: `open311:${createHash('sha256').update(match[1]!).digest('hex').slice(0, 12)}`,
+          roles: [role],
+          district: match[3]!,
+        });
       }
       return keys;
     }),
-  OPEN311_DISTRICT: z.string().regex(/^\d{6}$/, 'must be a 6-digit district code').default('110199'),
+  OPEN311_DISTRICT: z
+    .string()
+    .regex(/^\d{6}$/, 'must be a 6-digit district code')
+    .default('110199'),
 });
 export type Open311Config = z.infer<typeof open311Environment>;
 

@@ -23,11 +23,22 @@ export function send(res: ServerResponse, format: Format, status: number, body: 
 
 /** An error list, as the spec's error format: [{ code, description }]. */
 export function sendErrors(res: ServerResponse, format: Format, status: number, descriptions: string[]): void {
-  send(res, format, status, descriptions.map((description) => ({ code: status, description })), { root: 'errors', item: 'error' });
+  send(
+    res,
+    format,
+    status,
+    descriptions.map((description) => ({ code: status, description })),
+    { root: 'errors', item: 'error' },
+  );
 }
 
 function dropNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(dropNulls);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, dropNulls(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== null && v !== undefined)
+        .map(([k, v]) => [k, dropNulls(v)]),
+    );
   return value;
 }

@@ -25,7 +25,9 @@ export const complaintFields = `id title description address location { lat lng 
  * GeoReport has two statuses. A case is closed when intake closed it on the spot or dispatch closed its
  * work order (CLOSED) or handed it to another district (TRANSFERRED); a merged report shares its case's.
  */
-export function open311Status(node: Pick<ComplaintNode, 'intakeState' | 'status'> & { mergedInto?: ComplaintNode['mergedInto'] }): 'open' | 'closed' {
+export function open311Status(
+  node: Pick<ComplaintNode, 'intakeState' | 'status'> & { mergedInto?: ComplaintNode['mergedInto'] },
+): 'open' | 'closed' {
   if (node.intakeState === 'MERGED' && node.mergedInto) return open311Status(node.mergedInto);
   if (node.intakeState === 'CLOSED_AT_INTAKE') return 'closed';
   return node.status === 'CLOSED' || node.status === 'TRANSFERRED' ? 'closed' : 'open';
@@ -55,7 +57,8 @@ export function toServiceRequest(node: ComplaintNode) {
   };
 }
 
-const isoDate = (field: string) => z.iso.datetime({ offset: true, message: `${field}: must be an ISO 8601 date-time with offset (e.g. 2026-03-01T08:00:00+08:00)` });
+const isoDate = (field: string) =>
+  z.iso.datetime({ offset: true, message: `${field}: must be an ISO 8601 date-time with offset (e.g. 2026-03-01T08:00:00+08:00)` });
 
 /** The spec's 90-day default and maximum window, and our largest answer (five pages of the graph's 200). */
 export const WINDOW_DAYS = 90;
@@ -74,12 +77,17 @@ export const requestsQuery = z
     const statuses = q.status?.split(',').map((s) => s.trim()) ?? [];
     const unknown = statuses.find((s) => s !== 'open' && s !== 'closed');
     if (unknown !== undefined) ctx.addIssue({ code: 'custom', message: `status: "${unknown}" is not open or closed` });
-    const ids = q.service_request_id?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+    const ids =
+      q.service_request_id
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean) ?? [];
     if (ids.length > 100) ctx.addIssue({ code: 'custom', message: 'service_request_id: at most 100 ids' });
     const end = q.end_date ? new Date(q.end_date) : null;
     const start = q.start_date ? new Date(q.start_date) : null;
     if (start && end && start > end) ctx.addIssue({ code: 'custom', message: 'start_date: must not be after end_date' });
-    if (start && end && end.getTime() - start.getTime() > WINDOW_DAYS * 86_400_000) ctx.addIssue({ code: 'custom', message: `end_date: the window may span at most ${WINDOW_DAYS} days` });
+    if (start && end && end.getTime() - start.getTime() > WINDOW_DAYS * 86_400_000)
+      ctx.addIssue({ code: 'custom', message: `end_date: the window may span at most ${WINDOW_DAYS} days` });
     return { ids, serviceCode: q.service_code ?? null, start, end, statuses: statuses as Array<'open' | 'closed'> };
   });
 
@@ -100,7 +108,11 @@ export const postRequestForm = z
     lat: z.coerce.number().min(-90, 'lat: must be between -90 and 90').max(90, 'lat: must be between -90 and 90').optional(),
     long: z.coerce.number().min(-180, 'long: must be between -180 and 180').max(180, 'long: must be between -180 and 180').optional(),
     address_string: z.string().max(200, 'address_string: must be at most 200 characters').optional(),
-    description: z.string({ message: 'description: is required' }).trim().min(1, 'description: is required').max(4000, 'description: must be at most 4000 characters'),
+    description: z
+      .string({ message: 'description: is required' })
+      .trim()
+      .min(1, 'description: is required')
+      .max(4000, 'description: must be at most 4000 characters'),
     first_name: z.string().optional(),
     last_name: z.string().optional(),
     phone: z.string().optional(),
@@ -108,12 +120,17 @@ export const postRequestForm = z
     device_id: z.string().optional(),
     account_id: z.string().optional(),
     media_url: z.string().optional(),
-    'attribute[type]': z.enum(['CONSULTATION', 'HELP', 'COMPLAINT', 'REPORT', 'SUGGESTION'], { message: 'attribute[type]: must be one of the listed values' }).optional(),
-    'attribute[urgency]': z.enum(['URGENT', 'GENERAL', 'COMPLEX'], { message: 'attribute[urgency]: must be one of the listed values' }).optional(),
+    'attribute[type]': z
+      .enum(['CONSULTATION', 'HELP', 'COMPLAINT', 'REPORT', 'SUGGESTION'], { message: 'attribute[type]: must be one of the listed values' })
+      .optional(),
+    'attribute[urgency]': z
+      .enum(['URGENT', 'GENERAL', 'COMPLEX'], { message: 'attribute[urgency]: must be one of the listed values' })
+      .optional(),
   })
   .superRefine((f, ctx) => {
     if ((f.lat === undefined) !== (f.long === undefined)) ctx.addIssue({ code: 'custom', message: 'lat: lat and long go together' });
-    if (f.lat === undefined && !f.address_string) ctx.addIssue({ code: 'custom', message: 'address_string: a location (lat and long) or an address_string is required' });
+    if (f.lat === undefined && !f.address_string)
+      ctx.addIssue({ code: 'custom', message: 'address_string: a location (lat and long) or an address_string is required' });
   });
 export type PostRequestForm = z.infer<typeof postRequestForm>;
 
@@ -139,7 +156,15 @@ export function toSubmitInput(form: PostRequestForm) {
 
 /** A category as a GeoReport service. */
 export function toService(c: { id: string; name: string; parent: { name: string } | null }) {
-  return { service_code: c.id, service_name: c.name, description: c.name, metadata: true, type: 'realtime', keywords: '', group: c.parent?.name ?? c.name };
+  return {
+    service_code: c.id,
+    service_name: c.name,
+    description: c.name,
+    metadata: true,
+    type: 'realtime',
+    keywords: '',
+    group: c.parent?.name ?? c.name,
+  };
 }
 
 /** The attributes every service takes: the complaint's type and urgency, both optional (suggested when left out). */
@@ -156,7 +181,13 @@ export function serviceDefinition(code: string) {
         datatype_description: '诉求类型；不填则按描述自动判断',
         order: 1,
         description: '诉求类型',
-        values: list([['CONSULTATION', '咨询'], ['HELP', '求助'], ['COMPLAINT', '投诉'], ['REPORT', '举报'], ['SUGGESTION', '建议']]),
+        values: list([
+          ['CONSULTATION', '咨询'],
+          ['HELP', '求助'],
+          ['COMPLAINT', '投诉'],
+          ['REPORT', '举报'],
+          ['SUGGESTION', '建议'],
+        ]),
       },
       {
         variable: true,
@@ -166,7 +197,11 @@ export function serviceDefinition(code: string) {
         datatype_description: '紧急程度；燃气泄漏、火情、有人被困一律按紧急处理',
         order: 2,
         description: '紧急程度',
-        values: list([['URGENT', '紧急'], ['GENERAL', '一般'], ['COMPLEX', '复杂疑难']]),
+        values: list([
+          ['URGENT', '紧急'],
+          ['GENERAL', '一般'],
+          ['COMPLEX', '复杂疑难'],
+        ]),
       },
     ],
   };

@@ -24,13 +24,35 @@ describe('the Open311 GeoReport v2 door', () => {
   };
   const post = async (fields: Record<string, string | undefined>, format = 'json') => {
     const form = new URLSearchParams(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined));
-    const response = await fetch(`${base}/open311/v2/requests.${format}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+    const response = await fetch(`${base}/open311/v2/requests.${format}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+    });
     return { status: response.status, text: await response.text() };
   };
-  const report = { api_key: AGENT_KEY, service_code: 'noise.commercial', description: '楼下酒吧每天凌晨两点还在放音乐', lat: '39.87', long: '116.36', first_name: '明', last_name: '王', phone: '13900001111' };
+  const report = {
+    api_key: AGENT_KEY,
+    service_code: 'noise.commercial',
+    description: '楼下酒吧每天凌晨两点还在放音乐',
+    lat: '39.87',
+    long: '116.36',
+    first_name: '明',
+    last_name: '王',
+    phone: '13900001111',
+  };
 
   beforeAll(async () => {
-    system = await startEmbedded({ GATEWAY_PORT: '0', INTAKE_PORT: '0', DISPATCH_PORT: '0', SUPERVISION_PORT: '0', ANALYTICS_PORT: '0', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', CALLER_SECRET: TEST_CALLER_SECRET });
+    system = await startEmbedded({
+      GATEWAY_PORT: '0',
+      INTAKE_PORT: '0',
+      DISPATCH_PORT: '0',
+      SUPERVISION_PORT: '0',
+      ANALYTICS_PORT: '0',
+      DATA_DIR: 'memory://',
+      LOG_LEVEL: 'silent',
+      CALLER_SECRET: TEST_CALLER_SECRET,
+    });
     const [intake, dispatch, supervision, analytics] = system.services.map((s) => s.url);
     // A second gateway over the same subgraphs, configured with api keys (the embedded one has none).
     const env = readGatewayEnvironment({
@@ -52,7 +74,10 @@ describe('the Open311 GeoReport v2 door', () => {
 
   it('describes itself in discovery, in JSON and XML', async () => {
     const json = await getJson('/open311/v2/discovery.json');
-    expect(json.body.endpoints[0]).toMatchObject({ specification: 'http://wiki.open311.org/GeoReport_v2', formats: ['application/json', 'text/xml'] });
+    expect(json.body.endpoints[0]).toMatchObject({
+      specification: 'http://wiki.open311.org/GeoReport_v2',
+      formats: ['application/json', 'text/xml'],
+    });
     const asXml = await get('/open311/v2/discovery.xml');
     expect(asXml.type).toContain('text/xml');
     expect(xml.parse(asXml.text).discovery.endpoints.specification).toBe('http://wiki.open311.org/GeoReport_v2');
@@ -60,7 +85,15 @@ describe('the Open311 GeoReport v2 door', () => {
 
   it('lists the taxonomy as services, grouped by top level', async () => {
     const { body } = await getJson('/open311/v2/services.json');
-    expect(body).toContainEqual(expect.objectContaining({ service_code: 'property.fees', service_name: '物业收费', group: '物业管理', metadata: true, type: 'realtime' }));
+    expect(body).toContainEqual(
+      expect.objectContaining({
+        service_code: 'property.fees',
+        service_name: '物业收费',
+        group: '物业管理',
+        metadata: true,
+        type: 'realtime',
+      }),
+    );
     const asXml = xml.parse((await get('/open311/v2/services.xml')).text);
     expect(asXml.services.service.length).toBe(body.length);
   });
@@ -80,7 +113,14 @@ describe('the Open311 GeoReport v2 door', () => {
     expect(created.status).toBe(201);
     const [{ service_request_id: id }] = JSON.parse(created.text);
     const one = await getJson(`/open311/v2/requests/${id}.json`);
-    expect(one.body[0]).toMatchObject({ service_request_id: id, status: 'open', service_code: 'noise.commercial', service_name: '商业噪声', lat: 39.87, long: 116.36 });
+    expect(one.body[0]).toMatchObject({
+      service_request_id: id,
+      status: 'open',
+      service_code: 'noise.commercial',
+      service_name: '商业噪声',
+      lat: 39.87,
+      long: 116.36,
+    });
     expect(one.body[0].requested_datetime).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(one.body[0]).not.toHaveProperty('phone');
     expect((await getJson(`/open311/v2/tokens/${id}.json`)).body).toEqual([{ service_request_id: id, token: id }]);
@@ -118,7 +158,11 @@ describe('the Open311 GeoReport v2 door', () => {
   });
 
   it('refuses a POST that is not form-encoded', async () => {
-    const res = await fetch(`${base}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(report) });
+    const res = await fetch(`${base}/open311/v2/requests.json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(report),
+    });
     expect(res.status).toBe(400);
   });
 

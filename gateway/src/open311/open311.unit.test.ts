@@ -18,13 +18,18 @@ describe('Open311 status', () => {
   });
 
   it('given a merged report, then it shares its case status', () => {
-    expect(open311Status({ intakeState: 'MERGED', status: 'RECEIVED', mergedInto: { id: 'c', intakeState: 'DISPATCHED', status: 'CLOSED' } })).toBe('closed');
+    expect(
+      open311Status({ intakeState: 'MERGED', status: 'RECEIVED', mergedInto: { id: 'c', intakeState: 'DISPATCHED', status: 'CLOSED' } }),
+    ).toBe('closed');
   });
 });
 
 describe('GET requests parameters', () => {
   it('given ids and statuses, then they are split', () => {
-    expect(requestsQuery.parse({ service_request_id: 'a, b', status: 'open,closed' })).toMatchObject({ ids: ['a', 'b'], statuses: ['open', 'closed'] });
+    expect(requestsQuery.parse({ service_request_id: 'a, b', status: 'open,closed' })).toMatchObject({
+      ids: ['a', 'b'],
+      statuses: ['open', 'closed'],
+    });
   });
   it.each([
     [{ status: 'pending' }, /^status:/],
@@ -45,8 +50,24 @@ describe('GET requests parameters', () => {
 describe('POST requests form', () => {
   const base = { api_key: 'k', service_code: 'noise', description: '楼下酒吧太吵\n每天到凌晨', lat: '39.87', long: '116.36' };
   it('given a valid form, then it becomes an app complaint titled by its first line', () => {
-    const input = toSubmitInput(postRequestForm.parse({ ...base, first_name: '明', last_name: '王', phone: '13900001111', account_id: 'acc-1', 'attribute[urgency]': 'GENERAL' }));
-    expect(input).toMatchObject({ channel: 'APP', categoryId: 'noise', title: '楼下酒吧太吵', urgency: 'GENERAL', location: { lat: 39.87, lng: 116.36 }, complainant: { name: '王明', phone: '13900001111' } });
+    const input = toSubmitInput(
+      postRequestForm.parse({
+        ...base,
+        first_name: '明',
+        last_name: '王',
+        phone: '13900001111',
+        account_id: 'acc-1',
+        'attribute[urgency]': 'GENERAL',
+      }),
+    );
+    expect(input).toMatchObject({
+      channel: 'APP',
+      categoryId: 'noise',
+      title: '楼下酒吧太吵',
+      urgency: 'GENERAL',
+      location: { lat: 39.87, lng: 116.36 },
+      complainant: { name: '王明', phone: '13900001111' },
+    });
     expect(input.channelDetails!.online.accountId).toBe('acc-1');
   });
   it('given no personal fields, then the report is anonymous', () => {
@@ -82,7 +103,11 @@ describe('api keys', () => {
 describe('rate limit', () => {
   it('given more requests than the limit in a minute, then the next is refused with 429 in the spec format', async () => {
     // Discovery never reaches the graph, so no server is needed behind the route.
-    const route = open311Route({ graph: null as never, env: { CALLER_SECRET: 'x'.repeat(16), RATE_LIMIT_PER_MINUTE: 1 }, logger: silentLogger() });
+    const route = open311Route({
+      graph: null as never,
+      env: { CALLER_SECRET: 'x'.repeat(16), RATE_LIMIT_PER_MINUTE: 1 },
+      logger: silentLogger(),
+    });
     const server = createServer((req, res) => void route(req, res, async () => ''));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };

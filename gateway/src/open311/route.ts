@@ -5,7 +5,19 @@ import { signCaller, type Caller, type Logger, type Route } from '@hotline/share
 import type { GatewayContext } from '../gateway';
 import { open311Environment, publicReader, type Open311Config } from './config';
 import { send, sendErrors, type Format } from './format';
-import { complaintFields, MAX_RESULTS, open311Status, postRequestForm, requestsQuery, serviceDefinition, toService, toServiceRequest, toSubmitInput, window, type ComplaintNode } from './mapping';
+import {
+  complaintFields,
+  MAX_RESULTS,
+  open311Status,
+  postRequestForm,
+  requestsQuery,
+  serviceDefinition,
+  toService,
+  toServiceRequest,
+  toSubmitInput,
+  window,
+  type ComplaintNode,
+} from './mapping';
 
 const prefix = '/open311/v2/';
 const PAGE = 200;
@@ -19,7 +31,15 @@ class GraphFailure extends Error {
     super(message);
   }
 }
-const statusOf: Record<string, number> = { BAD_USER_INPUT: 400, GRAPHQL_VALIDATION_FAILED: 400, UNAUTHENTICATED: 403, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 400, RATE_LIMITED: 429 };
+const statusOf: Record<string, number> = {
+  BAD_USER_INPUT: 400,
+  GRAPHQL_VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 403,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 400,
+  RATE_LIMITED: 429,
+};
 
 export interface Open311Options {
   /** The gateway's own server: Open311 is a REST face over the same graph, with the same rules. */
@@ -44,7 +64,10 @@ export function open311Route(options: Open311Options): Route {
   const limiter = new RateLimiterMemory({ points: options.env.RATE_LIMIT_PER_MINUTE, duration: 60 });
 
   async function run<T>(caller: Caller, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const response = await options.graph.executeOperation({ query, variables }, { contextValue: { caller, callerHeader: signCaller(caller, options.env.CALLER_SECRET) } });
+    const response = await options.graph.executeOperation(
+      { query, variables },
+      { contextValue: { caller, callerHeader: signCaller(caller, options.env.CALLER_SECRET) } },
+    );
     if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
     const { data, errors } = response.body.singleResult;
     const error = errors?.[0];
@@ -56,32 +79,56 @@ export function open311Route(options: Open311Options): Route {
     return data as T;
   }
 
-  const routes: Array<{ method: string; pattern: RegExp; handle: (m: RegExpExecArray, format: Format, req: IncomingMessage, res: ServerResponse, body: () => Promise<string>) => Promise<void> }> = [
+  const routes: Array<{
+    method: string;
+    pattern: RegExp;
+    handle: (m: RegExpExecArray, format: Format, req: IncomingMessage, res: ServerResponse, body: () => Promise<string>) => Promise<void>;
+  }> = [
     {
       method: 'GET',
       pattern: /^discovery$/,
       async handle(_, format, req, res) {
         const base = `http://${req.headers.host ?? 'localhost'}${prefix}`;
-        send(res, format, 200, {
-          changeset: '2026-01-01T00:00:00Z',
-          contact: '12345 市民服务热线',
-          key_service: 'api_key 由热线管理员发放',
-          endpoints: [{ specification: 'http://wiki.open311.org/GeoReport_v2', url: base, changeset: '2026-01-01T00:00:00Z', type: 'production', formats: ['application/json', 'text/xml'] }],
-        }, { root: 'discovery' });
+        send(
+          res,
+          format,
+          200,
+          {
+            changeset: '2026-01-01T00:00:00Z',
+            contact: '12345 市民服务热线',
+            key_service: 'api_key 由热线管理员发放',
+            endpoints: [
+              {
+                specification: 'http://wiki.open311.org/GeoReport_v2',
+                url: base,
+                changeset: '2026-01-01T00:00:00Z',
+                type: 'production',
+                formats: ['application/json', 'text/xml'],
+              },
+            ],
+          },
+          { root: 'discovery' },
+        );
       },
     },
     {
       method: 'GET',
       pattern: /^services$/,
       async handle(_, format, __, res) {
-        const data = await run<{ categories: Array<{ id: string; name: string; children: Array<{ id: string; name: string; children: Array<{ id: string; name: string }> }> }> }>(
-          publicReader(district),
-          `{ categories { id name children { id name children { id name } } } }`,
-        );
+        const data = await run<{
+          categories: Array<{
+            id: string;
+            name: string;
+            children: Array<{ id: string; name: string; children: Array<{ id: string; name: string }> }>;
+          }>;
+        }>(publicReader(district), `{ categories { id name children { id name children { id name } } } }`);
         // Every node of the taxonomy is a service; its group is its top-level category.
         const services = data.categories.flatMap((top) => [
           toService({ ...top, parent: null }),
-          ...top.children.flatMap((child) => [toService({ ...child, parent: top }), ...child.children.map((leaf) => toService({ ...leaf, parent: top }))]),
+          ...top.children.flatMap((child) => [
+            toService({ ...child, parent: top }),
+            ...child.children.map((leaf) => toService({ ...leaf, parent: top })),
+          ]),
         ]);
         send(res, format, 200, services, { root: 'services', item: 'service' });
       },
@@ -99,13 +146,30 @@ export function open311Route(options: Open311Options): Route {
       method: 'POST',
       pattern: /^requests$/,
       async handle(_, format, req, res, body) {
-        if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return sendErrors(res, format, 400, ['the body must be application/x-www-form-urlencoded']);
+        if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+          return sendErrors(res, format, 400, ['the body must be application/x-www-form-urlencoded']);
         const parsed = postRequestForm.safeParse(Object.fromEntries(new URLSearchParams(await body())));
-        if (!parsed.success) return sendErrors(res, format, 400, parsed.error.issues.map((i) => i.message));
+        if (!parsed.success)
+          return sendErrors(
+            res,
+            format,
+            400,
+            parsed.error.issues.map((i) => i.message),
+          );
         const caller = apiKeys.get(parsed.data.api_key);
         if (!caller) return sendErrors(res, format, 403, ['api_key: not a valid key']);
-        const data = await run<{ submitComplaint: { complaint: { id: string } } }>(caller, `mutation($input: SubmitComplaintInput!) { submitComplaint(input: $input) { complaint { id } } }`, { input: toSubmitInput(parsed.data) });
-        send(res, format, 201, [{ service_request_id: data.submitComplaint.complaint.id, service_notice: null, account_id: parsed.data.account_id ?? null }], { root: 'service_requests', item: 'request' });
+        const data = await run<{ submitComplaint: { complaint: { id: string } } }>(
+          caller,
+          `mutation($input: SubmitComplaintInput!) { submitComplaint(input: $input) { complaint { id } } }`,
+          { input: toSubmitInput(parsed.data) },
+        );
+        send(
+          res,
+          format,
+          201,
+          [{ service_request_id: data.submitComplaint.complaint.id, service_notice: null, account_id: parsed.data.account_id ?? null }],
+          { root: 'service_requests', item: 'request' },
+        );
       },
     },
     {
@@ -114,7 +178,13 @@ export function open311Route(options: Open311Options): Route {
       async handle(_, format, req, res) {
         const url = new URL(req.url ?? '/', 'http://open311');
         const parsed = requestsQuery.safeParse(Object.fromEntries(url.searchParams));
-        if (!parsed.success) return sendErrors(res, format, 400, parsed.error.issues.map((i) => i.message));
+        if (!parsed.success)
+          return sendErrors(
+            res,
+            format,
+            400,
+            parsed.error.issues.map((i) => i.message),
+          );
         const q = parsed.data;
         const reader = publicReader(district);
         let nodes: ComplaintNode[];
@@ -126,7 +196,9 @@ export function open311Route(options: Open311Options): Route {
           let after: string | null = null;
           // The graph pages by 200; the spec allows up to 1000 in one answer.
           do {
-            const page: { complaints: { edges: Array<{ node: ComplaintNode }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await run(
+            const page: {
+              complaints: { edges: Array<{ node: ComplaintNode }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+            } = await run(
               reader,
               `query($filter: ComplaintFilter, $after: String) { complaints(filter: $filter, first: ${PAGE}, after: $after) { edges { node { ${complaintFields} } } pageInfo { hasNextPage endCursor } } }`,
               { filter: { categoryId: q.serviceCode, receivedFrom: from.toISOString(), receivedTo: to.toISOString() }, after },
@@ -162,7 +234,10 @@ export function open311Route(options: Open311Options): Route {
   ];
 
   async function categoryExists(id: string): Promise<boolean> {
-    const data = await run<{ categories: Array<{ id: string; children: Array<{ id: string; children: Array<{ id: string }> }> }> }>(publicReader(district), `{ categories { id children { id children { id } } } }`);
+    const data = await run<{ categories: Array<{ id: string; children: Array<{ id: string; children: Array<{ id: string }> }> }> }>(
+      publicReader(district),
+      `{ categories { id children { id children { id } } } }`,
+    );
     return data.categories.some((t) => t.id === id || t.children.some((c) => c.id === id || c.children.some((l) => l.id === id)));
   }
 
@@ -171,7 +246,11 @@ export function open311Route(options: Open311Options): Route {
     const valid = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
     if (!valid.length) return [];
     const fields = valid.map((_, i) => `r${i}: complaint(id: $id${i}) { ${complaintFields} }`).join('\n');
-    const data = await run<Record<string, ComplaintNode | null>>(reader, `query(${valid.map((_, i) => `$id${i}: ID!`).join(', ')}) { ${fields} }`, Object.fromEntries(valid.map((id, i) => [`id${i}`, id])));
+    const data = await run<Record<string, ComplaintNode | null>>(
+      reader,
+      `query(${valid.map((_, i) => `$id${i}: ID!`).join(', ')}) { ${fields} }`,
+      Object.fromEntries(valid.map((id, i) => [`id${i}`, id])),
+    );
     return valid.map((_, i) => data[`r${i}`]).filter((n): n is ComplaintNode => Boolean(n));
   }
 
@@ -195,7 +274,8 @@ export function open311Route(options: Open311Options): Route {
     const candidates = routes.filter((r) => r.pattern.test(match[1]!));
     const route = candidates.find((r) => r.method === req.method);
     if (!route) {
-      if (candidates.length) sendErrors(res, format, 405, [`${req.method} is not allowed here; use ${candidates.map((r) => r.method).join(' or ')}`]);
+      if (candidates.length)
+        sendErrors(res, format, 405, [`${req.method} is not allowed here; use ${candidates.map((r) => r.method).join(' or ')}`]);
       else sendErrors(res, format, 404, [`no such resource: ${url.pathname}`]);
       return true;
     }

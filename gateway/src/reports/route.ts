@@ -31,7 +31,12 @@ export function reportsRoute(options: ReportsRouteOptions): Route {
     const url = new URL(req.url ?? '/', 'http://gateway');
     if (!PATH.test(url.pathname)) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendJson(res, 405, { error: `${req.method} is not allowed on a report; use GET`, code: 'METHOD_NOT_ALLOWED' }, { allow: 'GET, HEAD' });
+      sendJson(
+        res,
+        405,
+        { error: `${req.method} is not allowed on a report; use GET`, code: 'METHOD_NOT_ALLOWED' },
+        { allow: 'GET, HEAD' },
+      );
       return true;
     }
     let caller: RequestCaller;
@@ -57,7 +62,10 @@ export function reportsRoute(options: ReportsRouteOptions): Route {
       sendJson(res, 502, { error: 'the report service is not reachable; try again shortly', code: 'BAD_GATEWAY' });
       return true;
     }
-    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.writeHead(upstream.status, {
+      'content-type': upstream.headers.get('content-type') ?? 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+    });
     res.end(Buffer.from(await upstream.arrayBuffer()));
     return true;
   };

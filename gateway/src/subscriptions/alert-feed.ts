@@ -72,7 +72,8 @@ export function startAlertFeed(connect: () => Promise<EventBus>, logger: Logger,
           fromBeginning: false,
           handle: async (message) => {
             const event = parseEnvelope(message.value);
-            if (event.type === DeadlineOverdue.type || event.type === DeadlineWarning.type) fanOut(toAlert(event as EventOf<typeof DeadlineOverdue>));
+            if (event.type === DeadlineOverdue.type || event.type === DeadlineWarning.type)
+              fanOut(toAlert(event as EventOf<typeof DeadlineOverdue>));
           },
         });
         if (stopped) return void (await joined.stop());

@@ -18,7 +18,13 @@ export interface LiveSubscriptions {
  * is nothing to feed them, and none are served. The feed joins the bus in the background: the graph is
  * served at once, and a subscription waits for the join before it replays and listens.
  */
-export function startLiveSubscriptions(options: { env: GatewayEnvironment; bus?: EventBus; httpServer: http.Server; graph: ApolloServer<GatewayContext>; logger: Logger }): LiveSubscriptions | null {
+export function startLiveSubscriptions(options: {
+  env: GatewayEnvironment;
+  bus?: EventBus;
+  httpServer: http.Server;
+  graph: ApolloServer<GatewayContext>;
+  logger: Logger;
+}): LiveSubscriptions | null {
   const { env, logger } = options;
   if (!options.bus && !env.KAFKA_BROKERS) {
     logger.info('no event bus configured (KAFKA_BROKERS); live subscriptions are off');
@@ -35,7 +41,15 @@ export function startLiveSubscriptions(options: { env: GatewayEnvironment; bus?:
     return ownBus;
   };
   const feed = startAlertFeed(connect, logger);
-  const server = startLiveServer({ httpServer: options.httpServer, graph: options.graph, feed, jwtSecret: env.JWT_SECRET, jwtIssuer: env.JWT_ISSUER, callerSecret: env.CALLER_SECRET, logger });
+  const server = startLiveServer({
+    httpServer: options.httpServer,
+    graph: options.graph,
+    feed,
+    jwtSecret: env.JWT_SECRET,
+    jwtIssuer: env.JWT_ISSUER,
+    callerSecret: env.CALLER_SECRET,
+    logger,
+  });
   return {
     joined: feed.joined,
     async stop() {

@@ -58,16 +58,24 @@ const replayQuery = `query LiveAlertReplay($filter: DeadlineAlertFilter, $after:
  * city-level callers their own district. Asking for more is refused rather than silently narrowed.
  */
 export function authorizeFilter(caller: Caller | null, filter: AlertFilter): AlertFilter {
-  if (!caller) throw new GraphQLError('sign in to receive live reports (connectionParams.authorization: "Bearer <token>")', { extensions: { code: 'UNAUTHENTICATED' } });
+  if (!caller)
+    throw new GraphQLError('sign in to receive live reports (connectionParams.authorization: "Bearer <token>")', {
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
   const isWatcher = hasRole(caller, ...watchers);
-  if (!isWatcher && !hasRole(caller, 'handler')) throw new GraphQLError('live reports are for supervisors, admins, city-level callers and handlers', { extensions: { code: 'FORBIDDEN' } });
+  if (!isWatcher && !hasRole(caller, 'handler'))
+    throw new GraphQLError('live reports are for supervisors, admins, city-level callers and handlers', {
+      extensions: { code: 'FORBIDDEN' },
+    });
   const narrowed: AlertFilter = { ...filter };
   if (!caller.roles.includes('city')) {
-    if (filter.districts?.some((d) => d !== caller.district)) throw new GraphQLError(`reports of district ${caller.district} only`, { extensions: { code: 'FORBIDDEN' } });
+    if (filter.districts?.some((d) => d !== caller.district))
+      throw new GraphQLError(`reports of district ${caller.district} only`, { extensions: { code: 'FORBIDDEN' } });
     narrowed.districts = [caller.district];
   }
   if (!isWatcher) {
-    if (!caller.unit || filter.unitIds?.some((u) => u !== caller.unit)) throw new GraphQLError('a handler receives the reports of their own unit only', { extensions: { code: 'FORBIDDEN' } });
+    if (!caller.unit || filter.unitIds?.some((u) => u !== caller.unit))
+      throw new GraphQLError('a handler receives the reports of their own unit only', { extensions: { code: 'FORBIDDEN' } });
     narrowed.unitIds = [caller.unit];
   }
   return narrowed;
@@ -77,7 +85,9 @@ const within = (allowed: string[] | null | undefined, value: string) => !allowed
 export const matches = (f: AlertFilter, a: DeadlineAlert): boolean =>
   within(f.districts, a.district) && within(f.unitIds, a.unitId) && within(f.kinds, a.kind) && within(f.levels, a.level);
 
-const toCase = (c: { id: string; title: string; category?: { name: string } | null; currentUnit?: { name: string } | null } | null): AlertCase | null =>
+const toCase = (
+  c: { id: string; title: string; category?: { name: string } | null; currentUnit?: { name: string } | null } | null,
+): AlertCase | null =>
   c ? { id: c.id, title: c.title, categoryName: c.category?.name ?? null, currentUnitName: c.currentUnit?.name ?? null } : null;
 
 /**
@@ -90,14 +100,21 @@ export function startLiveServer(options: LiveServerOptions): LiveServer {
   const wss = new WebSocketServer({ server: options.httpServer, path: options.path ?? '/graphql' });
 
   async function run<T>(caller: Caller, query: string, variables: Record<string, unknown>): Promise<T> {
-    const response = await options.graph.executeOperation<T>({ query, variables }, { contextValue: { caller, callerHeader: signCaller(caller, options.callerSecret) } });
+    const response = await options.graph.executeOperation<T>(
+      { query, variables },
+      { contextValue: { caller, callerHeader: signCaller(caller, options.callerSecret) } },
+    );
     if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
     const { data, errors } = response.body.singleResult;
     if (errors?.length) throw new GraphQLError(errors[0]!.message, { extensions: errors[0]!.extensions });
     return data as T;
   }
 
-  function alertStream(caller: Caller, filter: AlertFilter, after: string | null): AsyncIterableIterator<{ overdueEvents: DeadlineAlert & { complaint: AlertCase | null } }> {
+  function alertStream(
+    caller: Caller,
+    filter: AlertFilter,
+    after: string | null,
+  ): AsyncIterableIterator<{ overdueEvents: DeadlineAlert & { complaint: AlertCase | null } }> {
     const queue: DeadlineAlert[] = [];
     let wake: (() => void) | null = null;
     let closed = false;
@@ -121,7 +138,12 @@ export function startLiveServer(options: LiveServerOptions): LiveServer {
         if (after) {
           let cursor: string | null = after;
           while (cursor && !closed) {
-            type Page = { deadlineAlerts: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: DeadlineAlert & { complaint: Parameters<typeof toCase>[0] } }> } };
+            type Page = {
+              deadlineAlerts: {
+                pageInfo: { hasNextPage: boolean; endCursor: string | null };
+                edges: Array<{ node: DeadlineAlert & { complaint: Parameters<typeof toCase>[0] } }>;
+              };
+            };
             const page: Page = await run<Page>(caller, replayQuery, { filter, after: cursor, first: REPLAY_PAGE });
             for (const { node } of page.deadlineAlerts.edges) {
               remember(node.id);
@@ -139,10 +161,12 @@ export function startLiveServer(options: LiveServerOptions): LiveServer {
           }
           if (seen.has(alert.id)) continue;
           remember(alert.id);
-          const found = await run<{ complaint: Parameters<typeof toCase>[0] }>(caller, complaintQuery, { id: alert.complaintId }).catch((err: unknown) => {
-            options.logger.warn({ err, complaintId: alert.complaintId }, 'could not resolve the case of a live report');
-            return { complaint: null };
-          });
+          const found = await run<{ complaint: Parameters<typeof toCase>[0] }>(caller, complaintQuery, { id: alert.complaintId }).catch(
+            (err: unknown) => {
+              options.logger.warn({ err, complaintId: alert.complaintId }, 'could not resolve the case of a live report');
+              return { complaint: null };
+            },
+          );
           yield { overdueEvents: { ...alert, complaint: toCase(found.complaint) } };
         }
       } finally {
@@ -167,7 +191,10 @@ export function startLiveServer(options: LiveServerOptions): LiveServer {
     };
   }
 
-  const field = (schema.getSubscriptionType() as GraphQLObjectType).getFields().overdueEvents! as unknown as GraphQLFieldConfig<unknown, { caller: Caller | null }>;
+  const field = (schema.getSubscriptionType() as GraphQLObjectType).getFields().overdueEvents! as unknown as GraphQLFieldConfig<
+    unknown,
+    { caller: Caller | null }
+  >;
   field.subscribe = (_source, args: { filter?: AlertFilter | null; after?: string | null }, context) => {
     const filter = authorizeFilter(context.caller, args.filter ?? {});
     return alertStream(context.caller!, filter, args.after ?? null);

@@ -27,7 +27,14 @@ const subscription = `subscription Live($filter: OverdueFilter, $after: ID) {
   }
 }`;
 
-type Alert = { id: string; level: string; kind: string; unitId: string; complaintId: string; complaint: { title: string; categoryName: string | null; currentUnitName: string | null } | null };
+type Alert = {
+  id: string;
+  level: string;
+  kind: string;
+  unitId: string;
+  complaintId: string;
+  complaint: { title: string; categoryName: string | null; currentUnitName: string | null } | null;
+};
 
 /** A live subscription through a real graphql-ws client: what arrived, and any error. */
 function listen(client: Client, variables: Record<string, unknown> = {}) {
@@ -54,14 +61,23 @@ describe('live overdue reports through the gateway (graphql-ws)', () => {
   const clients: Client[] = [];
 
   const connect = async (bearer: string | null) => {
-    const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: bearer ? { authorization: `Bearer ${bearer}` } : {}, retryAttempts: 0 });
+    const client = createClient({
+      url: wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: bearer ? { authorization: `Bearer ${bearer}` } : {},
+      retryAttempts: 0,
+    });
     clients.push(client);
     return client;
   };
   const timer = () => (system.services.find((s) => s.name === 'supervision') as StartedSupervision).timer;
 
   async function post(query: string, variables: Record<string, unknown>, bearer: string) {
-    const response = await fetch(system.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify({ query, variables }) });
+    const response = await fetch(system.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+      body: JSON.stringify({ query, variables }),
+    });
     return (await response.json()) as { data?: any; errors?: Array<{ extensions?: Record<string, unknown> }> };
   }
 
@@ -86,14 +102,21 @@ describe('live overdue reports through the gateway (graphql-ws)', () => {
     );
     const id = submitted.data!.submitComplaint.complaint.id as string;
     return waitFor(async () => {
-      const res = await post(`query($id: ID!) { complaint(id: $id) { currentUnit { id } deadlines { kind } } }`, { id }, await token('supervisor'));
+      const res = await post(
+        `query($id: ID!) { complaint(id: $id) { currentUnit { id } deadlines { kind } } }`,
+        { id },
+        await token('supervisor'),
+      );
       const c = res.data?.complaint;
       return c?.deadlines?.length >= 4 && c.currentUnit ? { id, unitId: c.currentUnit.id as string } : null;
     }, `deadlines of ${title}`);
   }
 
   beforeAll(async () => {
-    system = await startEmbedded({ ...ports, DATA_DIR: 'memory://', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '100000', SUPERVISION_TIMER: 'false' }, () => clock);
+    system = await startEmbedded(
+      { ...ports, DATA_DIR: 'memory://', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '100000', SUPERVISION_TIMER: 'false' },
+      () => clock,
+    );
     wsUrl = system.url.replace(/^http/, 'ws');
   }, 120_000);
   afterAll(async () => {
@@ -112,7 +135,11 @@ describe('live overdue reports through the gateway (graphql-ws)', () => {
     clock = new Date(T.getTime() + minutes(120));
     await timer().tick();
     const overdue = await waitFor(() => office.received.find((a) => a.complaintId === c.id && a.level === 'OVERDUE'), 'the overdue report');
-    expect(overdue).toMatchObject({ kind: 'RESPOND', unitId: c.unitId, complaint: { title: '物业费上涨未公示', categoryName: expect.any(String), currentUnitName: expect.any(String) } });
+    expect(overdue).toMatchObject({
+      kind: 'RESPOND',
+      unitId: c.unitId,
+      complaint: { title: '物业费上涨未公示', categoryName: expect.any(String), currentUnitName: expect.any(String) },
+    });
     expect(office.errors).toEqual([]);
     office.dispose();
   });
@@ -122,11 +149,17 @@ describe('live overdue reports through the gateway (graphql-ws)', () => {
     const c = await newCase('电梯停运');
     const ownHandler = listen(await connect(await token('handler', { unit: c.unitId })), { after: FROM_THE_START });
     const otherHandler = listen(await connect(await token('handler', { unit: 'unit-110199-sw' })), { after: FROM_THE_START });
-    const onlyAccept = listen(await connect(await token('supervisor')), { filter: { kinds: ['ACCEPT'], levels: ['OVERDUE'] }, after: FROM_THE_START });
+    const onlyAccept = listen(await connect(await token('supervisor')), {
+      filter: { kinds: ['ACCEPT'], levels: ['OVERDUE'] },
+      after: FROM_THE_START,
+    });
     // Past RESPOND and ACCEPT (1 day): each reported overdue.
     clock = new Date(T.getTime() + minutes(24 * 60));
     await timer().tick();
-    await waitFor(() => ownHandler.received.filter((a) => a.complaintId === c.id && a.level === 'OVERDUE').length >= 2, 'the handler’s reports');
+    await waitFor(
+      () => ownHandler.received.filter((a) => a.complaintId === c.id && a.level === 'OVERDUE').length >= 2,
+      'the handler’s reports',
+    );
     await waitFor(() => onlyAccept.received.some((a) => a.complaintId === c.id), 'the ACCEPT report');
     expect(onlyAccept.received.every((a) => a.kind === 'ACCEPT' && a.level === 'OVERDUE')).toBe(true);
     expect(otherHandler.received.filter((a) => a.complaintId === c.id)).toEqual([]);
@@ -140,7 +173,12 @@ describe('live overdue reports through the gateway (graphql-ws)', () => {
     const otherDistrict = listen(await connect(await token('supervisor')), { filter: { districts: ['110105'] } });
     await waitFor(() => [nobody, analyst, nosy, otherDistrict].every((l) => l.errors.length > 0), 'every refusal');
     const code = (l: { errors: unknown[] }) => (l.errors[0] as { extensions?: { code?: string } }).extensions?.code;
-    expect([code(nobody), code(analyst), code(nosy), code(otherDistrict)]).toEqual(['UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
+    expect([code(nobody), code(analyst), code(nosy), code(otherDistrict)]).toEqual([
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'FORBIDDEN',
+      'FORBIDDEN',
+    ]);
   });
 
   it('resumes after a reconnect from the last report seen: what came meanwhile is replayed, nothing lost or repeated, then live again', async () => {
@@ -159,9 +197,13 @@ describe('live overdue reports through the gateway (graphql-ws)', () => {
     await timer().tick();
     clock = new Date(T.getTime() + minutes(24 * 60));
     await timer().tick();
-    const missed = (await post(`query($after: ID, $filter: DeadlineAlertFilter) { deadlineAlerts(after: $after, filter: $filter) { edges { node { id } } } }`, { after: last.id, filter }, await token('supervisor'))).data!.deadlineAlerts.edges.map(
-      (e: { node: { id: string } }) => e.node.id,
-    );
+    const missed = (
+      await post(
+        `query($after: ID, $filter: DeadlineAlertFilter) { deadlineAlerts(after: $after, filter: $filter) { edges { node { id } } } }`,
+        { after: last.id, filter },
+        await token('supervisor'),
+      )
+    ).data!.deadlineAlerts.edges.map((e: { node: { id: string } }) => e.node.id);
     expect(missed.length).toBeGreaterThanOrEqual(2);
 
     const resumed = listen(await connect(await token('supervisor')), { filter, after: last.id });

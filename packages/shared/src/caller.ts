@@ -93,5 +93,6 @@ export function requireRole(caller: RequestCaller, ...allowed: Role[]): Caller {
 
 /** A caller may see records of their own district; city-level callers see every district. */
 export function requireDistrict(caller: Caller, district: string): void {
-  if (caller.district !== district && !caller.roles.includes('city')) throw forbidden(`records of district ${district} are not yours to see`);
+  if (caller.district !== district && !caller.roles.includes('city'))
+    throw forbidden(`records of district ${district} are not yours to see`);
 }

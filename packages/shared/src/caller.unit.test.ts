@@ -38,31 +38,50 @@ describe('the gateway’s signed caller header', () => {
   });
 
   it('given a header signed with another secret, then FORBIDDEN', async () => {
-    expect(await codeOf(async () => verifyCaller(await signCaller(dispatcher, 'someone-elses-secret-0123456789'), SECRET))).toBe('FORBIDDEN');
+    expect(await codeOf(async () => verifyCaller(await signCaller(dispatcher, 'someone-elses-secret-0123456789'), SECRET))).toBe(
+      'FORBIDDEN',
+    );
   });
 
   it('given a header whose payload was tampered with, then FORBIDDEN', async () => {
     const [header, , signature] = (await signCaller(dispatcher, SECRET)).split('.');
-    const forged = Buffer.from(JSON.stringify({ caller: { ...dispatcher, roles: ['admin'] }, iss: 'hotline-gateway', aud: 'hotline-subgraphs', exp: Math.floor(Date.now() / 1000) + 60 })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({
+        caller: { ...dispatcher, roles: ['admin'] },
+        iss: 'hotline-gateway',
+        aud: 'hotline-subgraphs',
+        exp: Math.floor(Date.now() / 1000) + 60,
+      }),
+    ).toString('base64url');
 
     expect(await codeOf(() => verifyCaller(`${header}.${forged}.${signature}`, SECRET))).toBe('FORBIDDEN');
   });
 
   it('given an expired header, then FORBIDDEN', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const expired = await sign({ caller: dispatcher }, SECRET, (jwt) => jwt.setIssuer('hotline-gateway').setAudience('hotline-subgraphs').setIssuedAt(now - 120).setExpirationTime(now - 60));
+    const expired = await sign({ caller: dispatcher }, SECRET, (jwt) =>
+      jwt
+        .setIssuer('hotline-gateway')
+        .setAudience('hotline-subgraphs')
+        .setIssuedAt(now - 120)
+        .setExpirationTime(now - 60),
+    );
 
     expect(await codeOf(() => verifyCaller(expired, SECRET))).toBe('FORBIDDEN');
   });
 
   it('given a header for another audience, then FORBIDDEN even with the right secret', async () => {
-    const token = await sign({ caller: dispatcher }, SECRET, (jwt) => jwt.setIssuer('hotline-gateway').setAudience('somewhere-else').setExpirationTime('60s'));
+    const token = await sign({ caller: dispatcher }, SECRET, (jwt) =>
+      jwt.setIssuer('hotline-gateway').setAudience('somewhere-else').setExpirationTime('60s'),
+    );
 
     expect(await codeOf(() => verifyCaller(token, SECRET))).toBe('FORBIDDEN');
   });
 
   it('given a validly signed header whose caller breaks the schema, then FORBIDDEN', async () => {
-    const token = await sign({ caller: { ...dispatcher, roles: ['emperor'] } }, SECRET, (jwt) => jwt.setIssuer('hotline-gateway').setAudience('hotline-subgraphs').setExpirationTime('60s'));
+    const token = await sign({ caller: { ...dispatcher, roles: ['emperor'] } }, SECRET, (jwt) =>
+      jwt.setIssuer('hotline-gateway').setAudience('hotline-subgraphs').setExpirationTime('60s'),
+    );
 
     expect(await codeOf(() => verifyCaller(token, SECRET))).toBe('FORBIDDEN');
   });
@@ -96,7 +115,13 @@ describe('end-user tokens', () => {
 
   it('given an expired token, then UNAUTHENTICATED', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const token = await sign({ roles: ['agent'], district: '110199' }, USER_SECRET, (jwt) => jwt.setSubject('a-1').setIssuer(ISSUER).setIssuedAt(now - 7200).setExpirationTime(now - 3600));
+    const token = await sign({ roles: ['agent'], district: '110199' }, USER_SECRET, (jwt) =>
+      jwt
+        .setSubject('a-1')
+        .setIssuer(ISSUER)
+        .setIssuedAt(now - 7200)
+        .setExpirationTime(now - 3600),
+    );
 
     expect(await codeOf(() => verifyUserToken(token, USER_SECRET, ISSUER))).toBe('UNAUTHENTICATED');
   });

@@ -39,11 +39,14 @@ describe('loadConfig', () => {
   it('given a problem with the whole environment, then it is reported against (root)', () => {
     const error = (() => {
       try {
-        loadConfig(schema.refine((env) => env.DEMO_DATA === false || env.SVC_DATABASE_URL === undefined, 'demo data is for embedded databases only'), {
-          CALLER_SECRET: 'a-secret-of-enough-length',
-          DEMO_DATA: 'true',
-          SVC_DATABASE_URL: 'postgres://db/svc',
-        });
+        loadConfig(
+          schema.refine((env) => env.DEMO_DATA === false || env.SVC_DATABASE_URL === undefined, 'demo data is for embedded databases only'),
+          {
+            CALLER_SECRET: 'a-secret-of-enough-length',
+            DEMO_DATA: 'true',
+            SVC_DATABASE_URL: 'postgres://db/svc',
+          },
+        );
       } catch (caught) {
         return caught as ConfigError;
       }

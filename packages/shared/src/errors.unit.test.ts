@@ -64,7 +64,10 @@ describe('error helpers', () => {
     expect(badInput('first', 'must be at least 1').extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'first' });
     expect(unauthenticated().extensions.code).toBe('UNAUTHENTICATED');
     expect(forbidden('no').extensions.code).toBe('FORBIDDEN');
-    expect(notFound('complaint', 'c-1')).toMatchObject({ message: 'complaint c-1 does not exist', extensions: { code: 'NOT_FOUND', id: 'c-1' } });
+    expect(notFound('complaint', 'c-1')).toMatchObject({
+      message: 'complaint c-1 does not exist',
+      extensions: { code: 'NOT_FOUND', id: 'c-1' },
+    });
     expect(conflict('already closed', { state: 'CLOSED' }).extensions).toEqual({ code: 'CONFLICT', state: 'CLOSED' });
   });
 

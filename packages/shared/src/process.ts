@@ -10,7 +10,10 @@ import { initTelemetry } from './telemetry';
 export const processEnvironment = z.object({
   KAFKA_BROKERS: z.string().optional(),
   /** Prefix of topics and consumer groups, for deployments sharing one Kafka cluster. */
-  KAFKA_NAMESPACE: z.string().regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, _ and - only').optional(),
+  KAFKA_NAMESPACE: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, _ and - only')
+    .optional(),
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).default(6),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
   DATA_DIR: z.string().default(path.resolve('data')),
@@ -22,7 +25,11 @@ export const processEnvironment = z.object({
  * Runs one service as a process of its own (distributed mode): env → telemetry → bus → service,
  * and a graceful stop on SIGTERM/SIGINT (consumers first, so no message is half-handled).
  */
-export async function runServiceProcess(name: string, env: Record<string, string | undefined>, start: (deps: ServiceDeps) => Promise<RunningService>): Promise<void> {
+export async function runServiceProcess(
+  name: string,
+  env: Record<string, string | undefined>,
+  start: (deps: ServiceDeps) => Promise<RunningService>,
+): Promise<void> {
   try {
     const config = loadConfig(processEnvironment, env);
     initTelemetry({ serviceName: name, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });

@@ -23,7 +23,8 @@ let provider: NodeTracerProvider | undefined;
 export function initTelemetry(options: TelemetryOptions): void {
   if (provider) return;
   const spanProcessors: SpanProcessor[] = (options.exporters ?? []).map((exporter) => new SimpleSpanProcessor(exporter));
-  if (options.otlpEndpoint) spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` })));
+  if (options.otlpEndpoint)
+    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` })));
   provider = new NodeTracerProvider({ resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }), spanProcessors });
   provider.register();
 }

@@ -11,7 +11,10 @@ import { ROOT } from './processes';
 async function main(): Promise<void> {
   let brokers = process.env.KAFKA_BROKERS;
   if (!brokers) {
-    const output = execFileSync('bash', [path.join(ROOT, 'infra/kafka/start.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const output = execFileSync('bash', [path.join(ROOT, 'infra/kafka/start.sh')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     brokers = /KAFKA_BROKERS=(\S+)/.exec(output)?.[1];
     if (!brokers) throw new Error('the Kafka broker did not report its address');
   }
@@ -22,9 +25,13 @@ async function main(): Promise<void> {
     ports: { gateway: 4000, intake: 4001, dispatch: 4002, supervision: 4003, analytics: 4004 },
     logDir: path.join(ROOT, 'data/logs'),
     logLevel: process.env.LOG_LEVEL ?? 'info',
-    env: Object.fromEntries(['JWT_SECRET', 'JWT_ISSUER', 'OTEL_EXPORTER_OTLP_ENDPOINT'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : []))),
+    env: Object.fromEntries(
+      ['JWT_SECRET', 'JWT_ISSUER', 'OTEL_EXPORTER_OTLP_ENDPOINT'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])),
+    ),
   });
-  console.log(`\n  12345 hotline platform (distributed) — the graph: ${system.url}\n  Kafka ${brokers}; databases hotline_<service>; logs in ${system.logDir}\n  mint a token: npm run token -- agent\n`);
+  console.log(
+    `\n  12345 hotline platform (distributed) — the graph: ${system.url}\n  Kafka ${brokers}; databases hotline_<service>; logs in ${system.logDir}\n  mint a token: npm run token -- agent\n`,
+  );
   const stop = () => void system.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -101,7 +101,10 @@ export async function startDistributed(options: DistributedOptions): Promise<Dis
     return { ...common, [`${prefix}_PORT`]: String(port), [`${prefix}_DATABASE_URL`]: databaseUrl(process) };
   };
   const processes = Object.fromEntries(
-    (['intake', 'dispatch', 'supervision', 'analytics', 'gateway'] as const).map((p) => [p, new ManagedProcess(p, entries[p], envOf(p), path.join(logDir, `${p}.log`), options.nodeArgs)]),
+    (['intake', 'dispatch', 'supervision', 'analytics', 'gateway'] as const).map((p) => [
+      p,
+      new ManagedProcess(p, entries[p], envOf(p), path.join(logDir, `${p}.log`), options.nodeArgs),
+    ]),
   ) as Record<ProcessName, ManagedProcess>;
   const replicas: ManagedProcess[] = [];
 
@@ -118,7 +121,13 @@ export async function startDistributed(options: DistributedOptions): Promise<Dis
     },
     async addReplica(service) {
       const port = await freePort();
-      const replica = new ManagedProcess(`${service}-${replicas.length + 2}`, entries[service], envOf(service, port), path.join(logDir, `${service}-${replicas.length + 2}.log`), options.nodeArgs);
+      const replica = new ManagedProcess(
+        `${service}-${replicas.length + 2}`,
+        entries[service],
+        envOf(service, port),
+        path.join(logDir, `${service}-${replicas.length + 2}.log`),
+        options.nodeArgs,
+      );
       replicas.push(replica);
       replica.start();
       await waitUntilReady(readyUrl(service, port), replica.name, replica);

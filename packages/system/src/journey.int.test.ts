@@ -6,7 +6,8 @@ import { startTestSystem, testModes, type TestSystem } from './test-system';
 const JWT_SECRET = 'hotline-development-secret-change-me';
 const JWT_ISSUER = 'hotline-12345';
 
-const token = (role: Role, extra: { unit?: string } = {}) => mintUserToken({ sub: `journey-${role}`, roles: [role], district: '110199', ...extra }, JWT_SECRET, JWT_ISSUER);
+const token = (role: Role, extra: { unit?: string } = {}) =>
+  mintUserToken({ sub: `journey-${role}`, roles: [role], district: '110199', ...extra }, JWT_SECRET, JWT_ISSUER);
 
 async function gql(system: TestSystem, query: string, variables: Record<string, unknown> = {}, bearer?: string): Promise<GraphQLResponse> {
   const response = await fetch(system.url, {
@@ -95,12 +96,20 @@ describe.each(testModes())('one complaint through the whole graph (%s mode)', (m
     const submitted = await gql(system, submit, { input: { ...complaintInput, title: '楼道堆放杂物' } }, agent);
     const id = submitted.data!.submitComplaint.complaint.id as string;
     const consumed = await waitFor(
-      () => system.spans().find((s) => s.name === 'consume intake.complaint.received' && s.service === 'dispatch' && s.attributes['event.subject'] === id),
+      () =>
+        system
+          .spans()
+          .find((s) => s.name === 'consume intake.complaint.received' && s.service === 'dispatch' && s.attributes['event.subject'] === id),
       'the dispatch consumer span',
     );
     // Spans are exported in batches, so wait until the gateway's and intake's parts of the trace have arrived too.
     const services = await waitFor(() => {
-      const seen = new Set(system.spans().filter((s) => s.traceId === consumed.traceId).map((s) => s.service));
+      const seen = new Set(
+        system
+          .spans()
+          .filter((s) => s.traceId === consumed.traceId)
+          .map((s) => s.service),
+      );
       return ['gateway', 'intake', 'dispatch'].every((s) => seen.has(s)) ? seen : null;
     }, 'the gateway and intake spans of the same trace');
     expect([...services]).toEqual(expect.arrayContaining(['gateway', 'intake', 'dispatch']));

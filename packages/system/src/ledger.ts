@@ -43,7 +43,13 @@ export interface Ledger {
 
 export const expectedLedger = (complaints: number): Ledger => ({
   intake: { complaints, acceptedStored: complaints },
-  dispatch: { cases: complaints, workOrders: complaints, complaintsWithOrder: complaints, acceptedWithoutOrder: 0, complaintsWithSeveralOrders: 0 },
+  dispatch: {
+    cases: complaints,
+    workOrders: complaints,
+    complaintsWithOrder: complaints,
+    acceptedWithoutOrder: 0,
+    complaintsWithSeveralOrders: 0,
+  },
   supervision: { deadlines: complaints * 4, workOrders: complaints, workOrdersWithoutFourKinds: 0, unknownWorkOrders: 0 },
   analytics: { complaintsReceived: complaints, workOrdersDispatched: complaints, unitWorkOrders: complaints, deadlinesSet: complaints },
   outbox: { intake: 0, dispatch: 0, supervision: 0, analytics: 0 },
@@ -58,7 +64,13 @@ export interface GraphAccess {
 const summary = `{ districtSummary { complaintsReceived workOrdersDispatched byUnit(first: 100) { count unit { id stats { deadlinesSet } } } } }`;
 
 interface SummaryAnswer {
-  data?: { districtSummary: { complaintsReceived: number; workOrdersDispatched: number; byUnit: Array<{ count: number; unit: { stats: { deadlinesSet: number } } }> } } | null;
+  data?: {
+    districtSummary: {
+      complaintsReceived: number;
+      workOrdersDispatched: number;
+      byUnit: Array<{ count: number; unit: { stats: { deadlinesSet: number } } }>;
+    };
+  } | null;
   errors?: Array<{ message: string }>;
 }
 
@@ -70,7 +82,8 @@ async function readAnalytics(graph: GraphAccess): Promise<Ledger['analytics']> {
   });
   const body = (await response.json()) as SummaryAnswer;
   const figures = body.data?.districtSummary;
-  if (!figures || body.errors) throw new Error(`districtSummary failed: HTTP ${response.status} ${body.errors?.map((e) => e.message).join('; ') ?? ''}`);
+  if (!figures || body.errors)
+    throw new Error(`districtSummary failed: HTTP ${response.status} ${body.errors?.map((e) => e.message).join('; ') ?? ''}`);
   return {
     complaintsReceived: figures.complaintsReceived,
     workOrdersDispatched: figures.workOrdersDispatched,
@@ -83,15 +96,23 @@ async function readAnalytics(graph: GraphAccess): Promise<Ledger['analytics']> {
 export async function readLedger(db: DatabaseProbe, graph: GraphAccess, acceptedIds: readonly string[]): Promise<Ledger> {
   const ids = [...acceptedIds];
   const workOrderIds = (await db.rows<{ id: string }>('dispatch', `SELECT "id"::text AS "id" FROM "work_order"`)).map((r) => r.id);
-  const [complaints, acceptedStored, cases, workOrders, complaintsWithOrder, acceptedWithoutOrder, complaintsWithSeveralOrders] = await Promise.all([
-    db.count('intake', `SELECT count(*) FROM "complaint"`),
-    db.count('intake', `SELECT count(*) FROM "complaint" WHERE "id" = ANY($1::uuid[])`, [ids]),
-    db.count('dispatch', `SELECT count(*) FROM "complaint_case"`),
-    db.count('dispatch', `SELECT count(*) FROM "work_order"`),
-    db.count('dispatch', `SELECT count(DISTINCT "complaint_id") FROM "work_order"`),
-    db.count('dispatch', `SELECT count(*) FROM unnest($1::text[]) AS a("id") WHERE NOT EXISTS (SELECT 1 FROM "work_order" w WHERE w."complaint_id" = a."id")`, [ids]),
-    db.count('dispatch', `SELECT count(*) FROM (SELECT "complaint_id" FROM "work_order" GROUP BY "complaint_id" HAVING count(*) > 1) AS several`),
-  ]);
+  const [complaints, acceptedStored, cases, workOrders, complaintsWithOrder, acceptedWithoutOrder, complaintsWithSeveralOrders] =
+    await Promise.all([
+      db.count('intake', `SELECT count(*) FROM "complaint"`),
+      db.count('intake', `SELECT count(*) FROM "complaint" WHERE "id" = ANY($1::uuid[])`, [ids]),
+      db.count('dispatch', `SELECT count(*) FROM "complaint_case"`),
+      db.count('dispatch', `SELECT count(*) FROM "work_order"`),
+      db.count('dispatch', `SELECT count(DISTINCT "complaint_id") FROM "work_order"`),
+      db.count(
+        'dispatch',
+        `SELECT count(*) FROM unnest($1::text[]) AS a("id") WHERE NOT EXISTS (SELECT 1 FROM "work_order" w WHERE w."complaint_id" = a."id")`,
+        [ids],
+      ),
+      db.count(
+        'dispatch',
+        `SELECT count(*) FROM (SELECT "complaint_id" FROM "work_order" GROUP BY "complaint_id" HAVING count(*) > 1) AS several`,
+      ),
+    ]);
   const [deadlines, supervisedOrders, workOrdersWithoutFourKinds, unknownWorkOrders] = await Promise.all([
     db.count('supervision', `SELECT count(*) FROM "deadline"`),
     db.count('supervision', `SELECT count(DISTINCT "work_order_id") FROM "deadline"`),
@@ -99,7 +120,9 @@ export async function readLedger(db: DatabaseProbe, graph: GraphAccess, accepted
       'supervision',
       `SELECT count(*) FROM (SELECT "work_order_id" FROM "deadline" GROUP BY "work_order_id" HAVING count(*) <> 4 OR count(DISTINCT "kind") <> 4) AS odd`,
     ),
-    db.count('supervision', `SELECT count(DISTINCT "work_order_id") FROM "deadline" WHERE NOT ("work_order_id" = ANY($1::text[]))`, [workOrderIds]),
+    db.count('supervision', `SELECT count(DISTINCT "work_order_id") FROM "deadline" WHERE NOT ("work_order_id" = ANY($1::text[]))`, [
+      workOrderIds,
+    ]),
   ]);
   return {
     intake: { complaints, acceptedStored },
@@ -114,7 +137,12 @@ export async function readLedger(db: DatabaseProbe, graph: GraphAccess, accepted
  * Reads the ledger until it equals the expected one for `acceptedIds`, and returns the last one
  * read — at the timeout too, so the test's own assertion shows what is still missing.
  */
-export async function settledLedger(db: DatabaseProbe, graph: GraphAccess, acceptedIds: readonly string[], timeoutMs = 120_000): Promise<Ledger> {
+export async function settledLedger(
+  db: DatabaseProbe,
+  graph: GraphAccess,
+  acceptedIds: readonly string[],
+  timeoutMs = 120_000,
+): Promise<Ledger> {
   const expected = expectedLedger(acceptedIds.length);
   const deadline = Date.now() + timeoutMs;
   for (;;) {

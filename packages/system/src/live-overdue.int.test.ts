@@ -26,7 +26,14 @@ const subscription = `subscription Live($filter: OverdueFilter, $after: ID) {
   overdueEvents(filter: $filter, after: $after) { id level kind complaintId unitId complaint { id title categoryName currentUnitName } }
 }`;
 
-type Alert = { id: string; level: string; kind: string; complaintId: string; unitId: string; complaint: { id: string; title: string; categoryName: string | null; currentUnitName: string | null } | null };
+type Alert = {
+  id: string;
+  level: string;
+  kind: string;
+  complaintId: string;
+  unitId: string;
+  complaint: { id: string; title: string; categoryName: string | null; currentUnitName: string | null } | null;
+};
 
 maybe('live overdue reports across processes (distributed mode)', () => {
   let system: TestSystem;
@@ -35,29 +42,59 @@ maybe('live overdue reports across processes (distributed mode)', () => {
   const clients: Client[] = [];
 
   const gql = async (query: string, variables: Record<string, unknown>) => {
-    const response = await fetch(system.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${agent}` }, body: JSON.stringify({ query, variables }) });
+    const response = await fetch(system.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${agent}` },
+      body: JSON.stringify({ query, variables }),
+    });
     return (await response.json()) as { data?: any; errors?: unknown[] };
   };
   /** A dispatched complaint whose four deadlines supervision has set. */
   const dispatchedComplaint = async (title: string) => {
-    const input = { channel: 'HOTLINE', type: 'COMPLAINT', urgency: 'GENERAL', categoryId: 'property.fees', title, description: '小区物业今年上调物业费，没有公示。', address: '安华里社区3号楼', location: { lat: 39.87, lng: 116.31 }, complainant: { anonymous: true } };
+    const input = {
+      channel: 'HOTLINE',
+      type: 'COMPLAINT',
+      urgency: 'GENERAL',
+      categoryId: 'property.fees',
+      title,
+      description: '小区物业今年上调物业费，没有公示。',
+      address: '安华里社区3号楼',
+      location: { lat: 39.87, lng: 116.31 },
+      complainant: { anonymous: true },
+    };
     const submitted = await gql(submit, { input });
     expect(submitted.errors).toBeUndefined();
     const id = submitted.data.submitComplaint.complaint.id as string;
-    await waitFor(async () => (await gql(deadlinesOf, { id })).data?.complaint?.deadlines?.length === 4, `the deadlines of "${title}"`, 60_000);
+    await waitFor(
+      async () => (await gql(deadlinesOf, { id })).data?.complaint?.deadlines?.length === 4,
+      `the deadlines of "${title}"`,
+      60_000,
+    );
     return id;
   };
   /** Time passes for one deadline of the complaint: its due time is now in the past. */
   const fallDue = (complaintId: string, kind: string) =>
-    supervisionDb.query(`UPDATE "deadline" SET "due_at" = now() - interval '1 second', "warn_at" = NULL WHERE "complaint_id" = $1 AND "kind" = $2`, [complaintId, kind]);
+    supervisionDb.query(
+      `UPDATE "deadline" SET "due_at" = now() - interval '1 second', "warn_at" = NULL WHERE "complaint_id" = $1 AND "kind" = $2`,
+      [complaintId, kind],
+    );
   const listen = async (after: string) => {
-    const client = createClient({ url: system.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${await token('supervisor')}` }, retryAttempts: 0 });
+    const client = createClient({
+      url: system.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${await token('supervisor')}` },
+      retryAttempts: 0,
+    });
     clients.push(client);
     const received: Alert[] = [];
     const errors: unknown[] = [];
     const dispose = client.subscribe<{ overdueEvents: Alert }>(
       { query: subscription, variables: { filter: { levels: ['OVERDUE'] }, after } },
-      { next: (r) => (r.data ? received.push(r.data.overdueEvents) : errors.push(r.errors)), error: (e) => void errors.push(e), complete: () => undefined },
+      {
+        next: (r) => (r.data ? received.push(r.data.overdueEvents) : errors.push(r.errors)),
+        error: (e) => void errors.push(e),
+        complete: () => undefined,
+      },
     );
     return { received, errors, dispose, client };
   };
@@ -81,7 +118,12 @@ maybe('live overdue reports across processes (distributed mode)', () => {
 
     await fallDue(first, 'RESPOND');
     const a = await waitFor(() => live.received.find((x) => x.complaintId === first), 'the first overdue report', 60_000);
-    expect(a).toMatchObject({ level: 'OVERDUE', kind: 'RESPOND', unitId: 'unit-110199-001', complaint: { id: first, title: '物业费上涨未公示（一）', categoryName: '物业收费', currentUnitName: '安华街道办事处' } });
+    expect(a).toMatchObject({
+      level: 'OVERDUE',
+      kind: 'RESPOND',
+      unitId: 'unit-110199-001',
+      complaint: { id: first, title: '物业费上涨未公示（一）', categoryName: '物业收费', currentUnitName: '安华街道办事处' },
+    });
 
     // The subscription has replayed what was kept and is live: this one can only come from the Kafka feed.
     await fallDue(second, 'RESPOND');
@@ -93,7 +135,11 @@ maybe('live overdue reports across processes (distributed mode)', () => {
     live.dispose();
     await fallDue(second, 'ACCEPT');
     const back = await listen(b.id);
-    const c = await waitFor(() => back.received.find((x) => x.complaintId === second && x.kind === 'ACCEPT'), 'the report given while away', 60_000);
+    const c = await waitFor(
+      () => back.received.find((x) => x.complaintId === second && x.kind === 'ACCEPT'),
+      'the report given while away',
+      60_000,
+    );
     expect(c).toMatchObject({ level: 'OVERDUE', complaint: { id: second } });
     expect(back.received.map((x) => x.id)).not.toContain(a.id);
     expect(back.received.map((x) => x.id)).not.toContain(b.id);

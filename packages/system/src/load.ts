@@ -3,7 +3,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 const submitComplaint = `mutation Submit($input: SubmitComplaintInput!) { submitComplaint(input: $input) { complaint { id } } }`;
 
 // Leaves of the demo taxonomy whose responsibility rules send them to different kinds of unit.
-const categories = ['property.fees', 'city-appearance.garbage', 'noise.commercial', 'utilities.power', 'illegal-construction', 'traffic.parking', 'other'];
+const categories = [
+  'property.fees',
+  'city-appearance.garbage',
+  'noise.commercial',
+  'utilities.power',
+  'illegal-construction',
+  'traffic.parking',
+  'other',
+];
 const channels = ['HOTLINE', 'APP', 'WECHAT', 'WEB'];
 
 /**
@@ -80,7 +88,10 @@ export function streamComplaints(options: ComplaintStreamOptions): ComplaintStre
   function settleWaiters(): void {
     for (const waiter of [...waiters]) {
       if (accepted.length >= waiter.count) waiter.resolve();
-      else if (finished) waiter.reject(new Error(`the stream finished with ${accepted.length} accepted (${failures.length} failed), short of ${waiter.count}`));
+      else if (finished)
+        waiter.reject(
+          new Error(`the stream finished with ${accepted.length} accepted (${failures.length} failed), short of ${waiter.count}`),
+        );
       else continue;
       waiters.splice(waiters.indexOf(waiter), 1);
     }
@@ -94,7 +105,10 @@ export function streamComplaints(options: ComplaintStreamOptions): ComplaintStre
         body: JSON.stringify({ query: submitComplaint, variables: { input: input(n) } }),
         signal: AbortSignal.timeout(requestTimeoutMs),
       });
-      const body = (await response.json()) as { data?: { submitComplaint?: { complaint?: { id?: string } } } | null; errors?: Array<{ message: string }> };
+      const body = (await response.json()) as {
+        data?: { submitComplaint?: { complaint?: { id?: string } } } | null;
+        errors?: Array<{ message: string }>;
+      };
       const id = body.data?.submitComplaint?.complaint?.id;
       if (response.ok && id && !body.errors) {
         accepted.push(id);

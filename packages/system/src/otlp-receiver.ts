@@ -47,7 +47,8 @@ export async function startOtlpReceiver(): Promise<{ endpoint: string; spans(): 
         for (const resource of body.resourceSpans ?? []) {
           const service = String(attributes(resource.resource?.attributes)['service.name'] ?? 'unknown');
           for (const scope of resource.scopeSpans ?? []) {
-            for (const span of scope.spans ?? []) spans.push({ traceId: hexId(span.traceId), name: span.name, service, attributes: attributes(span.attributes) });
+            for (const span of scope.spans ?? [])
+              spans.push({ traceId: hexId(span.traceId), name: span.name, service, attributes: attributes(span.attributes) });
           }
         }
       }

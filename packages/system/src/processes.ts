@@ -35,15 +35,26 @@ function failingChecks(body: string): string[] {
  * Waits until `url` answers 200, or fails naming what did not come up, with its readiness answer and
  * log, and the state and log of each process in `behind` (by check name) that the answer names as failing.
  */
-export async function waitUntilReady(url: string, what: string, child: ManagedProcess, timeoutMs = 60_000, behind: Record<string, ManagedProcess> = {}): Promise<void> {
+export async function waitUntilReady(
+  url: string,
+  what: string,
+  child: ManagedProcess,
+  timeoutMs = 60_000,
+  behind: Record<string, ManagedProcess> = {},
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
     if (child.exited) throw new Error(`${what} was not ready: ${stateOf(child)}`);
-    const answer = await fetch(url).then(async (r) => ({ ok: r.ok, body: await r.text() }), (error: Error) => ({ ok: false, body: error.message }));
+    const answer = await fetch(url).then(
+      async (r) => ({ ok: r.ok, body: await r.text() }),
+      (error: Error) => ({ ok: false, body: error.message }),
+    );
     if (answer.ok) return;
     if (Date.now() > deadline) {
       const causes = failingChecks(answer.body).flatMap((check) => (behind[check] ? [`\n${check} is ${stateOf(behind[check])}`] : []));
-      throw new Error(`${what} was not ready at ${url} within ${timeoutMs} ms (last answer: ${answer.body}); ${stateOf(child)}${causes.join('')}`);
+      throw new Error(
+        `${what} was not ready at ${url} within ${timeoutMs} ms (last answer: ${answer.body}); ${stateOf(child)}${causes.join('')}`,
+      );
     }
     await new Promise((r) => setTimeout(r, delay));
   }

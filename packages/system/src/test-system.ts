@@ -51,12 +51,26 @@ export async function startTestSystem(mode: Mode, env: Record<string, string> = 
   }
   const exporter = new InMemorySpanExporter();
   initTelemetry({ serviceName: 'hotline-test', exporters: [exporter] });
-  const system = await startEmbedded({ GATEWAY_PORT: '0', INTAKE_PORT: '0', DISPATCH_PORT: '0', SUPERVISION_PORT: '0', ANALYTICS_PORT: '0', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', ...env });
+  const system = await startEmbedded({
+    GATEWAY_PORT: '0',
+    INTAKE_PORT: '0',
+    DISPATCH_PORT: '0',
+    SUPERVISION_PORT: '0',
+    ANALYTICS_PORT: '0',
+    DATA_DIR: 'memory://',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
   return {
     mode: 'embedded',
     url: system.url,
     spans: () =>
-      exporter.getFinishedSpans().map((s) => ({ traceId: s.spanContext().traceId, name: s.name, service: s.instrumentationScope.name, attributes: s.attributes as SpanRecord['attributes'] })),
+      exporter.getFinishedSpans().map((s) => ({
+        traceId: s.spanContext().traceId,
+        name: s.name,
+        service: s.instrumentationScope.name,
+        attributes: s.attributes as SpanRecord['attributes'],
+      })),
     clearSpans: () => exporter.reset(),
     stop: () => system.stop(),
   };

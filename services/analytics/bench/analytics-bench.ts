@@ -88,7 +88,9 @@ async function queries() {
   const rows = STREETS + DEPARTMENTS * STREETS_PER_DEPARTMENT;
   // Cases per (unit, street, day) row so that the counters add up to CASES work orders due.
   const perRow = Math.max(1, Math.round(CASES / (rows * DAYS)));
-  console.log(`\n1. Rates and rankings over ${(perRow * rows * DAYS).toLocaleString('en')} cases: ${units} units, ${DAYS} days, ${(rows * DAYS).toLocaleString('en')} daily rows (${db.kind})`);
+  console.log(
+    `\n1. Rates and rankings over ${(perRow * rows * DAYS).toLocaleString('en')} cases: ${units} units, ${DAYS} days, ${(rows * DAYS).toLocaleString('en')} daily rows (${db.kind})`,
+  );
   const loadStart = performance.now();
   await prisma.$executeRawUnsafe(`
     INSERT INTO "unit_directory" ("id", "district", "name", "kind")
@@ -119,19 +121,36 @@ async function queries() {
 
   const store = createRatesStore(prisma);
   const config = loadRatesConfig(path.join(__dirname, '../config/rates.json'));
-  const assessment = createAssessmentManager({ store, config, now: () => new Date(), rebuilder: { rebuild: async () => ({ generation: 0, consumerGroup: '' }) } });
+  const assessment = createAssessmentManager({
+    store,
+    config,
+    now: () => new Date(),
+    rebuilder: { rebuild: async () => ({ generation: 0, consumerGroup: '' }) },
+  });
   const analyst = { sub: 'bench', roles: ['analyst' as const], district: DISTRICT };
   const city = { ...analyst, roles: ['analyst' as const, 'city' as const] };
   const month = { kind: 'MONTH', day: '2025-11-01' };
-  await timed('ranking of 70 departments, a month (+2 months before)', 20, () => assessment.ranking(analyst, { group: 'DEPARTMENTS', period: month }));
-  await timed('ranking of 30 streets and towns, a month (+2 months before)', 20, () => assessment.ranking(analyst, { group: 'STREETS_AND_TOWNS', period: month }));
+  await timed('ranking of 70 departments, a month (+2 months before)', 20, () =>
+    assessment.ranking(analyst, { group: 'DEPARTMENTS', period: month }),
+  );
+  await timed('ranking of 30 streets and towns, a month (+2 months before)', 20, () =>
+    assessment.ranking(analyst, { group: 'STREETS_AND_TOWNS', period: month }),
+  );
   await timed('ranking of districts city-wide, a month', 20, () => assessment.ranking(city, { group: 'DISTRICTS', period: month }));
-  await timed('rates of one unit, 15 Jan – 10 Apr (months + loose days)', 20, () => assessment.rates(analyst, { scope: { unitId: 'unit-d7' }, period: { kind: 'CUSTOM', day: '2025-01-15', lastDay: '2025-04-10' } }));
-  await timed('rates of one unit, a week', 20, () => assessment.rates(analyst, { scope: { unitId: 'unit-d7' }, period: { kind: 'WEEK', day: '2025-06-11' } }));
+  await timed('rates of one unit, 15 Jan – 10 Apr (months + loose days)', 20, () =>
+    assessment.rates(analyst, { scope: { unitId: 'unit-d7' }, period: { kind: 'CUSTOM', day: '2025-01-15', lastDay: '2025-04-10' } }),
+  );
+  await timed('rates of one unit, a week', 20, () =>
+    assessment.rates(analyst, { scope: { unitId: 'unit-d7' }, period: { kind: 'WEEK', day: '2025-06-11' } }),
+  );
   await timed('rates of one street, a month', 20, () => assessment.rates(analyst, { scope: { streetId: 'street-5' }, period: month }));
   await timed('rates of the district, a month', 20, () => assessment.rates(analyst, { period: month }));
-  await timed('rates of the district, the whole year', 20, () => assessment.rates(analyst, { period: { kind: 'CUSTOM', day: FIRST_DAY, lastDay: '2025-12-31' } }));
-  await timed('trend of one unit, 12 months', 20, () => assessment.trend(analyst, { scope: { unitId: 'unit-s3' }, lastMonth: '2025-12', months: 12 }));
+  await timed('rates of the district, the whole year', 20, () =>
+    assessment.rates(analyst, { period: { kind: 'CUSTOM', day: FIRST_DAY, lastDay: '2025-12-31' } }),
+  );
+  await timed('trend of one unit, 12 months', 20, () =>
+    assessment.trend(analyst, { scope: { unitId: 'unit-s3' }, lastMonth: '2025-12', months: 12 }),
+  );
   await db.close();
 }
 
@@ -142,11 +161,42 @@ function caseEvents(now: number): Envelope[] {
   const at = new Date(now).toISOString();
   const base = { subject: id, district: DISTRICT, actor: 'bench' };
   return [
-    createEvent(ComplaintReceived, { ...base, data: { complaintId: id, channel: 'HOTLINE', categoryId: 'property.fees', type: 'COMPLAINT', urgency: 'GENERAL', region: { district: DISTRICT, street: `street-${1 + (now % STREETS)}`, community: null, grid: null }, areaType: 'BUILT_UP', location: { lat: 39.9, lng: 116.4 }, receivedAt: at } }),
-    createEvent(WorkOrderDispatched, { ...base, data: { ...ref, ruleId: null, ruleVersion: null, role: 'LEAD', categoryId: 'property.fees', urgency: 'GENERAL', areaType: 'BUILT_UP', dispatchedAt: at } }),
-    createEvent(DeadlinesSet, { ...base, data: { ...ref, ruleId: 'r', deadlines: [{ kind: 'RESPOND', dueAt: new Date(now + 1_800_000).toISOString() }] } }),
+    createEvent(ComplaintReceived, {
+      ...base,
+      data: {
+        complaintId: id,
+        channel: 'HOTLINE',
+        categoryId: 'property.fees',
+        type: 'COMPLAINT',
+        urgency: 'GENERAL',
+        region: { district: DISTRICT, street: `street-${1 + (now % STREETS)}`, community: null, grid: null },
+        areaType: 'BUILT_UP',
+        location: { lat: 39.9, lng: 116.4 },
+        receivedAt: at,
+      },
+    }),
+    createEvent(WorkOrderDispatched, {
+      ...base,
+      data: {
+        ...ref,
+        ruleId: null,
+        ruleVersion: null,
+        role: 'LEAD',
+        categoryId: 'property.fees',
+        urgency: 'GENERAL',
+        areaType: 'BUILT_UP',
+        dispatchedAt: at,
+      },
+    }),
+    createEvent(DeadlinesSet, {
+      ...base,
+      data: { ...ref, ruleId: 'r', deadlines: [{ kind: 'RESPOND', dueAt: new Date(now + 1_800_000).toISOString() }] },
+    }),
     createEvent(WorkOrderAccepted, { ...base, data: { ...ref, acceptedAt: at } }),
-    createEvent(CallbackRecorded, { ...base, data: { ...ref, callbackId: `cb-${id}`, contacted: true, solved: true, rating: 'SATISFIED', recordedAt: at } }),
+    createEvent(CallbackRecorded, {
+      ...base,
+      data: { ...ref, callbackId: `cb-${id}`, contacted: true, solved: true, rating: 'SATISFIED', recordedAt: at },
+    }),
   ];
 }
 
@@ -154,11 +204,24 @@ async function catchUp(maxBatch: number, steady: boolean, events: number) {
   const { db } = await open();
   const prisma = db.client;
   const logger = createLogger('bench', 'warn');
-  const bus = createBus({ kafkaBrokers: process.env.KAFKA_BROKERS, clientId: 'analytics-bench', namespace: `bench-${newId().slice(-12)}`, logger });
+  const bus = createBus({
+    kafkaBrokers: process.env.KAFKA_BROKERS,
+    clientId: 'analytics-bench',
+    namespace: `bench-${newId().slice(-12)}`,
+    logger,
+  });
   await bus.start();
   const config = loadRatesConfig(path.join(__dirname, '../config/rates.json'));
   const projection = createProjection(createRatesStore(prisma), createProjectionStore(), { config, now: () => new Date() });
-  const consumer = await startEventConsumer<AnalyticsTx>({ bus, db: prisma as unknown as TransactionalClient<AnalyticsTx>, groupId: 'analytics', projection, logger, maxBatch, serial: true });
+  const consumer = await startEventConsumer<AnalyticsTx>({
+    bus,
+    db: prisma as unknown as TransactionalClient<AnalyticsTx>,
+    groupId: 'analytics',
+    projection,
+    logger,
+    maxBatch,
+    serial: true,
+  });
   const handled = async () => Number((await prisma.$queryRaw<Array<{ n: bigint }>>`SELECT COUNT(*) AS n FROM "inbox"`)[0]!.n);
   const published = new Map<string, number>();
   // Warm-up, not measured: a first case creates the topics (Kafka elects their leaders) and plans the statements.
@@ -166,7 +229,9 @@ async function catchUp(maxBatch: number, steady: boolean, events: number) {
   await bus.publish(warmUp.map(toBusMessage));
   while ((await handled()) < warmUp.length) await new Promise((r) => setTimeout(r, 20));
 
-  console.log(`\n2${steady ? '' : ' (reference)'}. Read-model catch-up through the consumer (${db.kind}, ${bus.kind === 'kafka' ? 'Kafka' : 'in-process bus'}), ${maxBatch === 1 ? 'one transaction per event' : `up to ${maxBatch} events per transaction`}`);
+  console.log(
+    `\n2${steady ? '' : ' (reference)'}. Read-model catch-up through the consumer (${db.kind}, ${bus.kind === 'kafka' ? 'Kafka' : 'in-process bus'}), ${maxBatch === 1 ? 'one transaction per event' : `up to ${maxBatch} events per transaction`}`,
+  );
   // Steady load: batches every 50 ms at the offered rate; lag is the time from publishing to the
   // handling transaction (the inbox row's handled_at is that transaction's start, so commit adds ~1 ms).
   const batch = Math.max(5, Math.round((RATE * 50) / 1000 / 5) * 5);
@@ -187,10 +252,17 @@ async function catchUp(maxBatch: number, steady: boolean, events: number) {
   if (steady) {
     while ((await handled()) < warmUp.length + sent) await new Promise((r) => setTimeout(r, 20));
     const seconds = (performance.now() - start) / 1000;
-    const rows = await prisma.$queryRaw<Array<{ id: string; at: Date }>>`SELECT "event_id"::text AS "id", "handled_at" AS "at" FROM "inbox"`;
-    const lags = rows.filter((r) => published.has(r.id)).map((r) => r.at.getTime() - published.get(r.id)!).sort((a, b) => a - b);
+    const rows = await prisma.$queryRaw<
+      Array<{ id: string; at: Date }>
+    >`SELECT "event_id"::text AS "id", "handled_at" AS "at" FROM "inbox"`;
+    const lags = rows
+      .filter((r) => published.has(r.id))
+      .map((r) => r.at.getTime() - published.get(r.id)!)
+      .sort((a, b) => a - b);
     console.log(`  offered ${RATE} events/s: ${sent} events handled in ${seconds.toFixed(1)} s = ${(sent / seconds).toFixed(0)} events/s`);
-    console.log(`  lag p50 ${ms(quantile(lags, 0.5))}  p99 ${ms(quantile(lags, 0.99))}  max ${ms(lags[lags.length - 1]!)}  ${quantile(lags, 0.99) < 1000 ? 'ok' : 'SLOW'}`);
+    console.log(
+      `  lag p50 ${ms(quantile(lags, 0.5))}  p99 ${ms(quantile(lags, 0.99))}  max ${ms(lags[lags.length - 1]!)}  ${quantile(lags, 0.99) < 1000 ? 'ok' : 'SLOW'}`,
+    );
   }
 
   // Backlog: everything published at once, as after a restart or a rebuild; how fast it drains.
@@ -201,7 +273,9 @@ async function catchUp(maxBatch: number, steady: boolean, events: number) {
   await bus.publish(backlog.map(toBusMessage));
   while ((await handled()) < before + backlog.length) await new Promise((r) => setTimeout(r, 20));
   const drain = (performance.now() - drainStart) / 1000;
-  console.log(`  backlog of ${backlog.length} events drained in ${drain.toFixed(1)} s = ${(backlog.length / drain).toFixed(0)} events/s  ${backlog.length / drain >= 1000 ? 'ok' : 'SLOW'}`);
+  console.log(
+    `  backlog of ${backlog.length} events drained in ${drain.toFixed(1)} s = ${(backlog.length / drain).toFixed(0)} events/s  ${backlog.length / drain >= 1000 ? 'ok' : 'SLOW'}`,
+  );
   await consumer.stop();
   await bus.stop();
   await db.close();

@@ -20,7 +20,12 @@ import { postGraphQL, silentLogger, testCaller, TEST_CALLER_SECRET, waitFor } fr
 import { readAnalyticsEnvironment, startAnalytics } from './index';
 
 const D = '110199';
-const common = (complaintId: string, at: string, actor = 'system:test') => ({ subject: complaintId, district: D, actor, occurredAt: new Date(at) });
+const common = (complaintId: string, at: string, actor = 'system:test') => ({
+  subject: complaintId,
+  district: D,
+  actor,
+  occurredAt: new Date(at),
+});
 const ref = (w: Order) => ({ workOrderId: w.id, complaintId: w.complaintId, unitId: w.unitId });
 
 interface Order {
@@ -50,19 +55,49 @@ const opened = (w: Order, at: string): Envelope[] => {
     }),
     createEvent(WorkOrderDispatched, {
       ...common(w.complaintId, at, 'dispatcher-1'),
-      data: { ...ref(w), ruleId: null, ruleVersion: null, role: 'LEAD', categoryId: 'property.fees', urgency: 'GENERAL', areaType: 'BUILT_UP', dispatchedAt: at },
+      data: {
+        ...ref(w),
+        ruleId: null,
+        ruleVersion: null,
+        role: 'LEAD',
+        categoryId: 'property.fees',
+        urgency: 'GENERAL',
+        areaType: 'BUILT_UP',
+        dispatchedAt: at,
+      },
     }),
     createEvent(DeadlinesSet, {
       ...common(w.complaintId, at),
-      data: { ...ref(w), ruleId: 'general', deadlines: [{ kind: 'RESPOND', dueAt: due }, { kind: 'CLOSE', dueAt: new Date(Date.parse(at) + 7 * 86400_000).toISOString() }] },
+      data: {
+        ...ref(w),
+        ruleId: 'general',
+        deadlines: [
+          { kind: 'RESPOND', dueAt: due },
+          { kind: 'CLOSE', dueAt: new Date(Date.parse(at) + 7 * 86400_000).toISOString() },
+        ],
+      },
     }),
   ];
 };
-const accepted = (w: Order, at: string) => createEvent(WorkOrderAccepted, { ...common(w.complaintId, at), data: { ...ref(w), acceptedAt: at } });
-const contacted = (w: Order, at: string) => createEvent(CitizenContacted, { ...common(w.complaintId, at), data: { ...ref(w), contactedAt: at } });
-const callback = (w: Order, at: string, solved: boolean | null, rating: 'SATISFIED' | 'BASICALLY_SATISFIED' | 'NO_COMMENT' | 'DISSATISFIED') =>
-  createEvent(CallbackRecorded, { ...common(w.complaintId, at), data: { ...ref(w), callbackId: newId(), contacted: true, solved, rating, recordedAt: at } });
-const exempted = (w: Order, at: string) => createEvent(CaseExempted, { ...common(w.complaintId, at), data: { ...ref(w), reason: 'unreasonable demand', approvedBy: 'supervisor-1', exemptedAt: at } });
+const accepted = (w: Order, at: string) =>
+  createEvent(WorkOrderAccepted, { ...common(w.complaintId, at), data: { ...ref(w), acceptedAt: at } });
+const contacted = (w: Order, at: string) =>
+  createEvent(CitizenContacted, { ...common(w.complaintId, at), data: { ...ref(w), contactedAt: at } });
+const callback = (
+  w: Order,
+  at: string,
+  solved: boolean | null,
+  rating: 'SATISFIED' | 'BASICALLY_SATISFIED' | 'NO_COMMENT' | 'DISSATISFIED',
+) =>
+  createEvent(CallbackRecorded, {
+    ...common(w.complaintId, at),
+    data: { ...ref(w), callbackId: newId(), contacted: true, solved, rating, recordedAt: at },
+  });
+const exempted = (w: Order, at: string) =>
+  createEvent(CaseExempted, {
+    ...common(w.complaintId, at),
+    data: { ...ref(w), reason: 'unreasonable demand', approvedBy: 'supervisor-1', exemptedAt: at },
+  });
 
 const ratesQuery = `query Rates($scope: RateScopeInput, $period: RatePeriodInput!) {
   rates(scope: $scope, period: $period) {
@@ -85,7 +120,12 @@ const rankingQuery = `query Ranking($group: RankingGroup!, $period: RatePeriodIn
 const MARCH = { kind: 'MONTH', day: '2026-03-01' };
 
 // Streets: 安华 (001) handled by its street office, 和平 (002) by its own.
-const order = (unitSuffix: string): Order => ({ id: `wo-${newId()}`, complaintId: newId(), unitId: `unit-110199-${unitSuffix}`, street: `110199-${unitSuffix}` });
+const order = (unitSuffix: string): Order => ({
+  id: `wo-${newId()}`,
+  complaintId: newId(),
+  unitId: `unit-110199-${unitSuffix}`,
+  street: `110199-${unitSuffix}`,
+});
 const a1 = order('001');
 const a2 = order('001');
 const a3 = order('001');
@@ -97,7 +137,11 @@ describe('the three rates and rankings', () => {
   const bus = createInProcessBus();
   let service: Awaited<ReturnType<typeof startAnalytics>>;
   const publish = (...events: Envelope[]) => bus.publish(events.map(toBusMessage));
-  const gql = async (query: string, variables: Record<string, unknown>, caller: ReturnType<typeof testCaller> | null = testCaller('analyst')) => postGraphQL(service.url, { query, variables }, { caller });
+  const gql = async (
+    query: string,
+    variables: Record<string, unknown>,
+    caller: ReturnType<typeof testCaller> | null = testCaller('analyst'),
+  ) => postGraphQL(service.url, { query, variables }, { caller });
   const ratesOf = async (scope: Record<string, string> | null, period: Record<string, string> = MARCH) => {
     const res = await gql(ratesQuery, { scope, period });
     if (res.errors) throw new Error(res.errors[0]!.message);
@@ -106,7 +150,12 @@ describe('the three rates and rankings', () => {
 
   beforeAll(async () => {
     await bus.start();
-    const env = readAnalyticsEnvironment({ ANALYTICS_PORT: '0', DATA_DIR: 'memory://', CALLER_SECRET: TEST_CALLER_SECRET, DEMO_DATA: 'true' });
+    const env = readAnalyticsEnvironment({
+      ANALYTICS_PORT: '0',
+      DATA_DIR: 'memory://',
+      CALLER_SECRET: TEST_CALLER_SECRET,
+      DEMO_DATA: 'true',
+    });
     service = await startAnalytics(env, { bus, logger: silentLogger(), now: () => new Date('2026-04-02T00:00:00.000Z') });
   });
   afterAll(async () => {
@@ -148,14 +197,31 @@ describe('the three rates and rankings', () => {
         // 0.2 × 2/3 + 0.4 × 0.5 + 0.4 × 0.9 = 0.13333 + 0.2 + 0.36 = 0.69333
         composite: expect.closeTo(0.2 * (2 / 3) + 0.2 + 0.36, 12),
         compositeDisplay: '69.3%',
-        counts: { responseDue: 3, responseOnTime: 2, solvedAnswered: 2, solvedYes: 1, satisfied: 1, basicallySatisfied: 1, noComment: 1, dissatisfied: 0 },
+        counts: {
+          responseDue: 3,
+          responseOnTime: 2,
+          solvedAnswered: 2,
+          solvedYes: 1,
+          satisfied: 1,
+          basicallySatisfied: 1,
+          noComment: 1,
+          dissatisfied: 0,
+        },
       },
     });
   });
 
   it('gives the same rates for the street, and the district adds the other street', async () => {
-    await publish(...opened(h1, '2026-03-10T01:00:00.000Z'), accepted(h1, '2026-03-10T01:10:00.000Z'), callback(h1, '2026-03-12T02:00:00.000Z', true, 'SATISFIED'));
-    await publish(...opened(h2, '2026-03-11T01:00:00.000Z'), accepted(h2, '2026-03-11T01:10:00.000Z'), callback(h2, '2026-03-13T02:00:00.000Z', true, 'SATISFIED'));
+    await publish(
+      ...opened(h1, '2026-03-10T01:00:00.000Z'),
+      accepted(h1, '2026-03-10T01:10:00.000Z'),
+      callback(h1, '2026-03-12T02:00:00.000Z', true, 'SATISFIED'),
+    );
+    await publish(
+      ...opened(h2, '2026-03-11T01:00:00.000Z'),
+      accepted(h2, '2026-03-11T01:10:00.000Z'),
+      callback(h2, '2026-03-13T02:00:00.000Z', true, 'SATISFIED'),
+    );
     const street = await ratesOf({ streetId: '110199-001' });
     expect(street.streetId).toBe('110199-001');
     expect(street.rates.counts).toEqual((await ratesOf({ unitId: 'unit-110199-001' })).rates.counts);
@@ -166,12 +232,22 @@ describe('the three rates and rankings', () => {
     expect(district.district).toBe(D);
     expect(district.rates.response).toEqual({ numerator: 4, denominator: 5, value: 0.8, display: '80.0%' });
     // Only the days asked for: 2–3 March local hold a1's and a2's response limits.
-    expect((await ratesOf({ unitId: 'unit-110199-001' }, { kind: 'CUSTOM', day: '2026-03-02', lastDay: '2026-03-03' })).rates.counts.responseDue).toBe(2);
-    expect((await ratesOf({ unitId: 'unit-110199-001' }, { kind: 'DAY', day: '2026-03-04' })).rates.response).toEqual({ numerator: 0, denominator: 1, value: 0, display: '0.0%' });
+    expect(
+      (await ratesOf({ unitId: 'unit-110199-001' }, { kind: 'CUSTOM', day: '2026-03-02', lastDay: '2026-03-03' })).rates.counts.responseDue,
+    ).toBe(2);
+    expect((await ratesOf({ unitId: 'unit-110199-001' }, { kind: 'DAY', day: '2026-03-04' })).rates.response).toEqual({
+      numerator: 0,
+      denominator: 1,
+      value: 0,
+      display: '0.0%',
+    });
   });
 
   it('breaks complaints down by hour and weekday, and the rates by category and month', async () => {
-    const summary = await gql(`query { districtSummary(period: { from: "2026-02-28T16:00:00Z", to: "2026-03-31T16:00:00Z" }) { byHour { hour count share } byWeekday { weekday count share } } }`, {});
+    const summary = await gql(
+      `query { districtSummary(period: { from: "2026-02-28T16:00:00Z", to: "2026-03-31T16:00:00Z" }) { byHour { hour count share } byWeekday { weekday count share } } }`,
+      {},
+    );
     expect(summary.errors).toBeUndefined();
     const { byHour, byWeekday } = summary.data!.districtSummary;
     expect(byHour).toHaveLength(24);
@@ -186,12 +262,20 @@ describe('the three rates and rankings', () => {
       ['SATURDAY', 0],
       ['SUNDAY', 0],
     ]);
-    const byCategory = await gql(`query($p: RatePeriodInput!) { categoryRates(period: $p) { categoryId category { id } rates { satisfaction { numerator denominator } } } top: categoryRates(period: $p, level: 1) { categoryId } }`, { p: MARCH });
+    const byCategory = await gql(
+      `query($p: RatePeriodInput!) { categoryRates(period: $p) { categoryId category { id } rates { satisfaction { numerator denominator } } } top: categoryRates(period: $p, level: 1) { categoryId } }`,
+      { p: MARCH },
+    );
     expect(byCategory.data).toEqual({
-      categoryRates: [{ categoryId: 'property.fees', category: { id: 'property.fees' }, rates: { satisfaction: { numerator: 3.8, denominator: 4 } } }],
+      categoryRates: [
+        { categoryId: 'property.fees', category: { id: 'property.fees' }, rates: { satisfaction: { numerator: 3.8, denominator: 4 } } },
+      ],
       top: [{ categoryId: 'property' }],
     });
-    const trend = await gql(`query { trend(lastMonth: "2026-03", months: 2) { month volume rates { response { numerator denominator } composite } } }`, {});
+    const trend = await gql(
+      `query { trend(lastMonth: "2026-03", months: 2) { month volume rates { response { numerator denominator } composite } } }`,
+      {},
+    );
     expect(trend.data!.trend).toEqual([
       { month: '2026-02', volume: 0, rates: { response: { numerator: 0, denominator: 0 }, composite: null } },
       { month: '2026-03', volume: 6, rates: { response: { numerator: 4, denominator: 5 }, composite: expect.any(Number) } },
@@ -206,11 +290,24 @@ describe('the three rates and rankings', () => {
     await publish(
       createEvent(ComplaintReceived, {
         ...common(id, at, 'agent-1'),
-        data: { complaintId: id, channel: 'APP', categoryId: 'noise.night', type: 'COMPLAINT', urgency: 'GENERAL', region: { district: D, street: '110199-003', community: null, grid: null }, areaType: 'URBAN_RURAL_FRINGE', location: { lat: 39.9, lng: 116.45 }, receivedAt: at },
+        data: {
+          complaintId: id,
+          channel: 'APP',
+          categoryId: 'noise.night',
+          type: 'COMPLAINT',
+          urgency: 'GENERAL',
+          region: { district: D, street: '110199-003', community: null, grid: null },
+          areaType: 'URBAN_RURAL_FRINGE',
+          location: { lat: 39.9, lng: 116.45 },
+          receivedAt: at,
+        },
       }),
     );
     const mapOf = async (categoryId: string | null) => {
-      const res = await gql(`query($p: RatePeriodInput!, $c: ID) { hotSpots(period: $p, categoryId: $c) { district resolution categoryId cellCount geoJson } }`, { p: MARCH, c: categoryId });
+      const res = await gql(
+        `query($p: RatePeriodInput!, $c: ID) { hotSpots(period: $p, categoryId: $c) { district resolution categoryId cellCount geoJson } }`,
+        { p: MARCH, c: categoryId },
+      );
       if (res.errors) throw new Error(res.errors[0]!.message);
       return res.data!.hotSpots;
     };
@@ -220,7 +317,12 @@ describe('the three rates and rankings', () => {
     }, 'the located complaint');
     const features = JSON.parse(first.geoJson).features;
     expect(features[0].properties).toMatchObject({ count: 1, share: 1 });
-    await publish(createEvent(ComplaintUpdated, { ...common(id, '2026-03-15T03:00:00.000Z', 'agent-1'), data: { complaintId: id, location: { lat: 39.95, lng: 116.3 }, updatedAt: '2026-03-15T03:00:00.000Z' } }));
+    await publish(
+      createEvent(ComplaintUpdated, {
+        ...common(id, '2026-03-15T03:00:00.000Z', 'agent-1'),
+        data: { complaintId: id, location: { lat: 39.95, lng: 116.3 }, updatedAt: '2026-03-15T03:00:00.000Z' },
+      }),
+    );
     const moved = await waitFor(async () => {
       const m = await mapOf(null);
       const f = JSON.parse(m.geoJson).features;
@@ -241,8 +343,26 @@ describe('the three rates and rankings', () => {
       period: { firstDay: '2026-03-01', lastDay: '2026-03-31' },
       previousPeriod: { firstDay: '2026-02-01', lastDay: '2026-02-28' },
       entries: [
-        { rank: 1, previousRank: null, change: null, unit: { id: 'unit-110199-002' }, district: null, classes: ['ADVANCED'], lastThreePeriodsInARow: false, rates: { composite: 1 } },
-        { rank: 2, previousRank: null, change: null, unit: { id: 'unit-110199-001' }, district: null, classes: ['MUST_RECTIFY'], lastThreePeriodsInARow: false, rates: { composite: expect.closeTo(0.69333, 4) } },
+        {
+          rank: 1,
+          previousRank: null,
+          change: null,
+          unit: { id: 'unit-110199-002' },
+          district: null,
+          classes: ['ADVANCED'],
+          lastThreePeriodsInARow: false,
+          rates: { composite: 1 },
+        },
+        {
+          rank: 2,
+          previousRank: null,
+          change: null,
+          unit: { id: 'unit-110199-001' },
+          district: null,
+          classes: ['MUST_RECTIFY'],
+          lastThreePeriodsInARow: false,
+          rates: { composite: expect.closeTo(0.69333, 4) },
+        },
       ],
     });
     const departments = await gql(rankingQuery, { group: 'DEPARTMENTS', period: MARCH });
@@ -298,7 +418,18 @@ describe('the three rates and rankings', () => {
       previousRates: { composite: null },
       // Only a2's dissatisfied callback: a4 is exempted.
       unsatisfiedCases: {
-        edges: [{ cursor: expect.any(String), node: { complaint: { id: a2.complaintId }, workOrderId: a2.id, categoryId: 'property.fees', solved: false, recordedAt: '2026-03-20T02:00:00.000Z' } }],
+        edges: [
+          {
+            cursor: expect.any(String),
+            node: {
+              complaint: { id: a2.complaintId },
+              workOrderId: a2.id,
+              categoryId: 'property.fees',
+              solved: false,
+              recordedAt: '2026-03-20T02:00:00.000Z',
+            },
+          },
+        ],
         pageInfo: { hasNextPage: false, endCursor: expect.any(String) },
       },
       reportPath: '/reports/units/unit-110199-001/2026-03.html',
@@ -309,7 +440,9 @@ describe('the three rates and rankings', () => {
     expect(badMonth.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'month' } });
 
     const page = async (caller: ReturnType<typeof testCaller> | null | undefined) =>
-      fetch(new URL(profile.reportPath, service.url), { headers: caller === undefined ? {} : { [CALLER_HEADER]: await signCaller(caller, TEST_CALLER_SECRET) } });
+      fetch(new URL(profile.reportPath, service.url), {
+        headers: caller === undefined ? {} : { [CALLER_HEADER]: await signCaller(caller, TEST_CALLER_SECRET) },
+      });
     const report = await page(testCaller('handler', { unit: 'unit-110199-001' }));
     expect(report.status).toBe(200);
     expect(report.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -328,23 +461,44 @@ describe('the three rates and rankings', () => {
     const before = await ratesOf(null);
     const again = accepted(a3, '2026-03-04T01:30:00.000Z');
     await publish(again, again);
-    await waitFor(async () => (await ratesOf(null)).rates.counts.responseOnTime === before.rates.counts.responseOnTime + 1, 'the late acceptance');
+    await waitFor(
+      async () => (await ratesOf(null)).rates.counts.responseOnTime === before.rates.counts.responseOnTime + 1,
+      'the late acceptance',
+    );
     await publish(again, ...opened(h1, '2026-03-10T01:00:00.000Z'));
     // A marker behind the redelivery on the same key: h1 opened again under new ids changes nothing either.
     const marker = order('003');
     await publish(...opened(marker, '2026-03-20T01:00:00.000Z'));
     await waitFor(async () => (await ratesOf({ unitId: marker.unitId })).rates.counts.responseDue === 1, 'the marker');
-    expect((await ratesOf(null)).rates.counts).toEqual({ ...before.rates.counts, responseOnTime: before.rates.counts.responseOnTime + 1, responseDue: before.rates.counts.responseDue + 1 });
+    expect((await ratesOf(null)).rates.counts).toEqual({
+      ...before.rates.counts,
+      responseOnTime: before.rates.counts.responseOnTime + 1,
+      responseDue: before.rates.counts.responseDue + 1,
+    });
   });
 
   it('raises an early warning once when a category rises abnormally in a street, and proposes it as a monthly topic', async () => {
     const raised: Envelope[] = [];
-    await bus.subscribe({ groupId: 'test-warnings', topics: [EarlyWarningRaised.topic], handle: async (m) => void raised.push(JSON.parse(m.value)) });
+    await bus.subscribe({
+      groupId: 'test-warnings',
+      topics: [EarlyWarningRaised.topic],
+      handle: async (m) => void raised.push(JSON.parse(m.value)),
+    });
     const rural = (at: string) => {
       const id = newId();
       return createEvent(ComplaintReceived, {
         ...common(id, at, 'agent-1'),
-        data: { complaintId: id, channel: 'HOTLINE', categoryId: 'rural.roads', type: 'COMPLAINT', urgency: 'GENERAL', region: { district: D, street: '110199-004', community: null, grid: null }, areaType: 'RURAL', location: null, receivedAt: at },
+        data: {
+          complaintId: id,
+          channel: 'HOTLINE',
+          categoryId: 'rural.roads',
+          type: 'COMPLAINT',
+          urgency: 'GENERAL',
+          region: { district: D, street: '110199-004', community: null, grid: null },
+          areaType: 'RURAL',
+          location: null,
+          receivedAt: at,
+        },
       });
     };
     // One a week for the eight weeks before (history, not live), then six on 1 April local (live: now is 2 April).
@@ -368,16 +522,52 @@ describe('the three rates and rankings', () => {
       tailProbability: expect.closeTo(0.000594184, 8),
     });
     const event = await waitFor(() => raised[0], 'EarlyWarningRaised on the bus');
-    expect(event).toMatchObject({ type: 'analytics.early-warning.raised', district: D, data: { warningId: list.edges[0].node.id, categoryId: 'rural.roads', areaId: '110199-004', observed: 6, expected: 1, windowStart: '2026-03-25T16:00:00.000Z', windowEnd: '2026-04-01T16:00:00.000Z' } });
+    expect(event).toMatchObject({
+      type: 'analytics.early-warning.raised',
+      district: D,
+      data: {
+        warningId: list.edges[0].node.id,
+        categoryId: 'rural.roads',
+        areaId: '110199-004',
+        observed: 6,
+        expected: 1,
+        windowStart: '2026-03-25T16:00:00.000Z',
+        windowEnd: '2026-04-01T16:00:00.000Z',
+      },
+    });
     // A seventh the same day: the window is already warned about.
     const seventh = rural('2026-04-01T03:00:00.000Z');
     await publish(seventh);
-    await waitFor(async () => (await ratesOf(null, { kind: 'DAY', day: '2026-04-01' })) && (await gql(`query { districtSummary(period: { from: "2026-03-31T16:00:00Z", to: "2026-04-01T16:00:00Z" }) { complaintsReceived } }`, {})).data!.districtSummary.complaintsReceived === 7, 'the seventh');
+    await waitFor(
+      async () =>
+        (await ratesOf(null, { kind: 'DAY', day: '2026-04-01' })) &&
+        (
+          await gql(
+            `query { districtSummary(period: { from: "2026-03-31T16:00:00Z", to: "2026-04-01T16:00:00Z" }) { complaintsReceived } }`,
+            {},
+          )
+        ).data!.districtSummary.complaintsReceived === 7,
+      'the seventh',
+    );
     expect((await gql(listQuery, {})).data!.earlyWarnings.edges).toHaveLength(1);
 
-    const topics = await gql(`query { monthlyTopics(month: "2026-04") { categoryId category { id } streetId volume previousVolume growth repeatRate satisfaction score reasons } }`, {});
+    const topics = await gql(
+      `query { monthlyTopics(month: "2026-04") { categoryId category { id } streetId volume previousVolume growth repeatRate satisfaction score reasons } }`,
+      {},
+    );
     expect(topics.data!.monthlyTopics).toEqual([
-      { categoryId: 'rural.roads', category: { id: 'rural.roads' }, streetId: '110199-004', volume: 7, previousVolume: 4, growth: 0.75, repeatRate: 0, satisfaction: null, score: 1, reasons: ['HIGH_VOLUME', 'RISING'] },
+      {
+        categoryId: 'rural.roads',
+        category: { id: 'rural.roads' },
+        streetId: '110199-004',
+        volume: 7,
+        previousVolume: 4,
+        growth: 0.75,
+        repeatRate: 0,
+        satisfaction: null,
+        score: 1,
+        reasons: ['HIGH_VOLUME', 'RISING'],
+      },
     ]);
   });
 
@@ -385,15 +575,23 @@ describe('the three rates and rankings', () => {
     const streetCounts = async (streetId: string) => (await ratesOf({ streetId })).rates.counts.responseDue;
     // Local 4 March: a3 and one complaint of the rural history.
     const categories = async () =>
-      (await gql(`query { districtSummary(period: { from: "2026-03-03T16:00:00Z", to: "2026-03-04T16:00:00Z" }) { byCategory { categoryId count } } }`, {})).data!.districtSummary.byCategory.filter(
-        (c: { categoryId: string }) => c.categoryId.startsWith('property'),
-      );
+      (
+        await gql(
+          `query { districtSummary(period: { from: "2026-03-03T16:00:00Z", to: "2026-03-04T16:00:00Z" }) { byCategory { categoryId count } } }`,
+          {},
+        )
+      ).data!.districtSummary.byCategory.filter((c: { categoryId: string }) => c.categoryId.startsWith('property'));
     const [before001, before002] = [await streetCounts('110199-001'), await streetCounts('110199-002')];
     expect(await categories()).toEqual([{ categoryId: 'property.fees', count: 1 }]);
     await publish(
       createEvent(ComplaintUpdated, {
         ...common(a3.complaintId, '2026-03-04T05:00:00.000Z', 'agent-1'),
-        data: { complaintId: a3.complaintId, categoryId: 'property.repair', region: { district: D, street: '110199-002', community: null, grid: null }, updatedAt: '2026-03-04T05:00:00.000Z' },
+        data: {
+          complaintId: a3.complaintId,
+          categoryId: 'property.repair',
+          region: { district: D, street: '110199-002', community: null, grid: null },
+          updatedAt: '2026-03-04T05:00:00.000Z',
+        },
       }),
     );
     await waitFor(async () => (await streetCounts('110199-002')) === before002 + 1, 'the moved work order');
@@ -402,9 +600,17 @@ describe('the three rates and rankings', () => {
   });
 
   it('rebuilds every read model from scratch by replay, with the same results', async () => {
-    const before = { district: await ratesOf(null), unit: await ratesOf({ unitId: 'unit-110199-001' }), ranking: (await gql(rankingQuery, { group: 'STREETS_AND_TOWNS', period: MARCH })).data };
+    const before = {
+      district: await ratesOf(null),
+      unit: await ratesOf({ unitId: 'unit-110199-001' }),
+      ranking: (await gql(rankingQuery, { group: 'STREETS_AND_TOWNS', period: MARCH })).data,
+    };
     const rebuilt = await gql('mutation { rebuildReadModels { generation consumerGroup startedAt } }', {}, testCaller('admin'));
-    expect(rebuilt.data!.rebuildReadModels).toEqual({ generation: 2, consumerGroup: 'analytics-g2', startedAt: '2026-04-02T00:00:00.000Z' });
+    expect(rebuilt.data!.rebuildReadModels).toEqual({
+      generation: 2,
+      consumerGroup: 'analytics-g2',
+      startedAt: '2026-04-02T00:00:00.000Z',
+    });
     await waitFor(async () => JSON.stringify(await ratesOf(null)) === JSON.stringify(before.district), 'the replay');
     expect(await ratesOf({ unitId: 'unit-110199-001' })).toEqual(before.unit);
     expect((await gql(rankingQuery, { group: 'STREETS_AND_TOWNS', period: MARCH })).data).toEqual(before.ranking);

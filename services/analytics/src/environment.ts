@@ -7,7 +7,10 @@ export const analyticsEnvironment = z.object({
   ANALYTICS_PORT: port(4004),
   ANALYTICS_HOST: z.string().default('127.0.0.1'),
   /** PostgreSQL (postgres://…/analytics); without it analytics runs on PGlite under DATA_DIR. */
-  ANALYTICS_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  ANALYTICS_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   DATA_DIR: z.string().default(path.resolve('data')),
   CALLER_SECRET: z.string().min(16, 'must be at least 16 characters'),
   /** The rates' formulas and ranking classes (JSON, see config/rates.json for the documented defaults). */
@@ -17,4 +20,5 @@ export const analyticsEnvironment = z.object({
 });
 export type AnalyticsEnvironment = z.infer<typeof analyticsEnvironment>;
 
-export const readAnalyticsEnvironment = (env: Record<string, string | undefined>): AnalyticsEnvironment => loadConfig(analyticsEnvironment, env);
+export const readAnalyticsEnvironment = (env: Record<string, string | undefined>): AnalyticsEnvironment =>
+  loadConfig(analyticsEnvironment, env);

@@ -1,8 +1,19 @@
-import { CallbackRecorded, ComplaintReceived, createEvent, createInProcessBus, DeadlinesSet, toBusMessage, WorkOrderAccepted, WorkOrderDispatched, type Envelope } from '@hotline/shared';
+import {
+  CallbackRecorded,
+  ComplaintReceived,
+  createEvent,
+  createInProcessBus,
+  DeadlinesSet,
+  toBusMessage,
+  WorkOrderAccepted,
+  WorkOrderDispatched,
+  type Envelope,
+} from '@hotline/shared';
 import { postGraphQL, silentLogger, testCaller, TEST_CALLER_SECRET, waitFor } from '@hotline/shared/testing';
 import { readAnalyticsEnvironment, startAnalytics } from './index';
 
-const header = 'caseId,district,streetId,categoryId,channel,urgency,areaType,lat,lng,receivedAt,unitId,dispatchedAt,respondDueAt,respondedAt,closedAt,callbackAt,solved,rating,exempted';
+const header =
+  'caseId,district,streetId,categoryId,channel,urgency,areaType,lat,lng,receivedAt,unitId,dispatchedAt,respondDueAt,respondedAt,closedAt,callbackAt,solved,rating,exempted';
 /** January 2026 in the legacy system: three cases of 东坝镇, one of them exempted, and two bad rows. */
 const file = [
   header,
@@ -22,12 +33,19 @@ const importMutation = `mutation($format: ImportFormat!, $content: String!, $sou
 describe('importing historical cases', () => {
   const bus = createInProcessBus();
   let service: Awaited<ReturnType<typeof startAnalytics>>;
-  const gql = (query: string, variables: Record<string, unknown>, caller = testCaller('admin')) => postGraphQL(service.url, { query, variables }, { caller });
-  const ratesOf = async (unitId: string) => (await gql(ratesQuery, { scope: { unitId }, period: JANUARY }, testCaller('analyst'))).data!.rates.rates;
+  const gql = (query: string, variables: Record<string, unknown>, caller = testCaller('admin')) =>
+    postGraphQL(service.url, { query, variables }, { caller });
+  const ratesOf = async (unitId: string) =>
+    (await gql(ratesQuery, { scope: { unitId }, period: JANUARY }, testCaller('analyst'))).data!.rates.rates;
 
   beforeAll(async () => {
     await bus.start();
-    const env = readAnalyticsEnvironment({ ANALYTICS_PORT: '0', DATA_DIR: 'memory://', CALLER_SECRET: TEST_CALLER_SECRET, DEMO_DATA: 'true' });
+    const env = readAnalyticsEnvironment({
+      ANALYTICS_PORT: '0',
+      DATA_DIR: 'memory://',
+      CALLER_SECRET: TEST_CALLER_SECRET,
+      DEMO_DATA: 'true',
+    });
     service = await startAnalytics(env, { bus, logger: silentLogger(), now: () => new Date('2026-04-02T00:00:00.000Z') });
   });
   afterAll(async () => {
@@ -53,10 +71,29 @@ describe('importing historical cases', () => {
       resolution: { numerator: 1, denominator: 2 },
       satisfaction: { numerator: 1.8, denominator: 2 },
       composite: expect.closeTo(0.2 * 0.5 + 0.4 * 0.5 + 0.4 * 0.9, 12),
-      counts: { responseDue: 2, responseOnTime: 1, solvedAnswered: 2, solvedYes: 1, satisfied: 1, basicallySatisfied: 1, noComment: 0, dissatisfied: 0 },
+      counts: {
+        responseDue: 2,
+        responseOnTime: 1,
+        solvedAnswered: 2,
+        solvedYes: 1,
+        satisfied: 1,
+        basicallySatisfied: 1,
+        noComment: 0,
+        dissatisfied: 0,
+      },
     });
-    const summary = await gql(`query { districtSummary(period: { from: "2025-12-31T16:00:00Z", to: "2026-01-31T16:00:00Z" }) { complaintsReceived byChannel { channel count } } }`, {}, testCaller('analyst'));
-    expect(summary.data!.districtSummary).toEqual({ complaintsReceived: 3, byChannel: [{ channel: 'HOTLINE', count: 2 }, { channel: 'WEB', count: 1 }] });
+    const summary = await gql(
+      `query { districtSummary(period: { from: "2025-12-31T16:00:00Z", to: "2026-01-31T16:00:00Z" }) { complaintsReceived byChannel { channel count } } }`,
+      {},
+      testCaller('analyst'),
+    );
+    expect(summary.data!.districtSummary).toEqual({
+      complaintsReceived: 3,
+      byChannel: [
+        { channel: 'HOTLINE', count: 2 },
+        { channel: 'WEB', count: 1 },
+      ],
+    });
   });
 
   it('assesses an imported case exactly like the same case lived through events', async () => {
@@ -64,18 +101,67 @@ describe('importing historical cases', () => {
     const ref = { workOrderId: `wo-${id}`, complaintId: id, unitId: 'unit-110199-004' };
     const at = (iso: string) => ({ subject: id, district: '110199', actor: 'test', occurredAt: new Date(iso) });
     const events: Envelope[] = [
-      createEvent(ComplaintReceived, { ...at('2026-01-05T01:00:00Z'), data: { complaintId: id, channel: 'HOTLINE', categoryId: 'property.fees', type: 'COMPLAINT', urgency: 'GENERAL', region: { district: '110199', street: '110199-004', community: null, grid: null }, areaType: 'RURAL', location: null, receivedAt: '2026-01-05T01:00:00Z' } }),
-      createEvent(WorkOrderDispatched, { ...at('2026-01-05T02:00:00Z'), data: { ...ref, ruleId: null, ruleVersion: null, role: 'LEAD', categoryId: 'property.fees', urgency: 'GENERAL', areaType: 'RURAL', dispatchedAt: '2026-01-05T02:00:00Z' } }),
-      createEvent(DeadlinesSet, { ...at('2026-01-05T02:00:00Z'), data: { ...ref, ruleId: 'r', deadlines: [{ kind: 'RESPOND', dueAt: '2026-01-05T03:00:00Z' }] } }),
+      createEvent(ComplaintReceived, {
+        ...at('2026-01-05T01:00:00Z'),
+        data: {
+          complaintId: id,
+          channel: 'HOTLINE',
+          categoryId: 'property.fees',
+          type: 'COMPLAINT',
+          urgency: 'GENERAL',
+          region: { district: '110199', street: '110199-004', community: null, grid: null },
+          areaType: 'RURAL',
+          location: null,
+          receivedAt: '2026-01-05T01:00:00Z',
+        },
+      }),
+      createEvent(WorkOrderDispatched, {
+        ...at('2026-01-05T02:00:00Z'),
+        data: {
+          ...ref,
+          ruleId: null,
+          ruleVersion: null,
+          role: 'LEAD',
+          categoryId: 'property.fees',
+          urgency: 'GENERAL',
+          areaType: 'RURAL',
+          dispatchedAt: '2026-01-05T02:00:00Z',
+        },
+      }),
+      createEvent(DeadlinesSet, {
+        ...at('2026-01-05T02:00:00Z'),
+        data: { ...ref, ruleId: 'r', deadlines: [{ kind: 'RESPOND', dueAt: '2026-01-05T03:00:00Z' }] },
+      }),
       createEvent(WorkOrderAccepted, { ...at('2026-01-05T02:30:00Z'), data: { ...ref, acceptedAt: '2026-01-05T02:30:00Z' } }),
-      createEvent(CallbackRecorded, { ...at('2026-01-09T00:00:00Z'), data: { ...ref, callbackId: 'cb-live-J1', contacted: true, solved: true, rating: 'SATISFIED', recordedAt: '2026-01-09T00:00:00Z' } }),
+      createEvent(CallbackRecorded, {
+        ...at('2026-01-09T00:00:00Z'),
+        data: { ...ref, callbackId: 'cb-live-J1', contacted: true, solved: true, rating: 'SATISFIED', recordedAt: '2026-01-09T00:00:00Z' },
+      }),
     ];
     await bus.publish(events.map(toBusMessage));
     const live = await waitFor(async () => {
       const r = await ratesOf('unit-110199-004');
       return r.counts.satisfied === 1 && r;
     }, 'the live case');
-    const imported = await gql(importMutation, { format: 'NDJSON', content: JSON.stringify({ caseId: 'J1-twin', district: '110199', streetId: '110199-002', categoryId: 'property.fees', channel: 'HOTLINE', receivedAt: '2026-01-05T01:00:00Z', unitId: 'unit-110199-002', dispatchedAt: '2026-01-05T02:00:00Z', respondDueAt: '2026-01-05T03:00:00Z', respondedAt: '2026-01-05T02:30:00Z', callbackAt: '2026-01-09T00:00:00Z', solved: 'yes', rating: 'SATISFIED' }), source: 'twin.ndjson' });
+    const imported = await gql(importMutation, {
+      format: 'NDJSON',
+      content: JSON.stringify({
+        caseId: 'J1-twin',
+        district: '110199',
+        streetId: '110199-002',
+        categoryId: 'property.fees',
+        channel: 'HOTLINE',
+        receivedAt: '2026-01-05T01:00:00Z',
+        unitId: 'unit-110199-002',
+        dispatchedAt: '2026-01-05T02:00:00Z',
+        respondDueAt: '2026-01-05T03:00:00Z',
+        respondedAt: '2026-01-05T02:30:00Z',
+        callbackAt: '2026-01-09T00:00:00Z',
+        solved: 'yes',
+        rating: 'SATISFIED',
+      }),
+      source: 'twin.ndjson',
+    });
     expect(imported.data!.importLegacyCases).toMatchObject({ imported: 1, problems: [] });
     expect(await ratesOf('unit-110199-002')).toEqual(live);
   });
@@ -91,7 +177,11 @@ describe('importing historical cases', () => {
   });
 
   it('lets admins only import, and refuses an empty file naming the field', async () => {
-    expect((await gql(importMutation, { format: 'CSV', content: file, source: 'x' }, testCaller('analyst'))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await gql(importMutation, { format: 'CSV', content: '', source: 'x' })).errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'content' } });
+    expect(
+      (await gql(importMutation, { format: 'CSV', content: file, source: 'x' }, testCaller('analyst'))).errors?.[0]?.extensions?.code,
+    ).toBe('FORBIDDEN');
+    expect((await gql(importMutation, { format: 'CSV', content: '', source: 'x' })).errors?.[0]).toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'content' },
+    });
   });
 });

@@ -50,7 +50,11 @@ async function main(argv: string[]): Promise<number> {
     const rates = createRatesStore(db.client);
     const now = () => new Date();
     const apply = createEventApplier(createProjection(rates, createProjectionStore(), { config, now }));
-    const report = await createImportManager({ store: rates, apply, now }).importText(format, readFileSync(file, 'utf8'), option('source') ?? path.basename(file));
+    const report = await createImportManager({ store: rates, apply, now }).importText(
+      format,
+      readFileSync(file, 'utf8'),
+      option('source') ?? path.basename(file),
+    );
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     logger.info({ rows: report.rows, imported: report.imported, skipped: report.problems.length }, 'legacy cases imported');
     return report.problems.length > 0 ? 2 : 0;

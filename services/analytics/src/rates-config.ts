@@ -11,6 +11,9 @@ export function loadRatesConfig(file: string): RatesConfig {
     throw new ConfigError([`ANALYTICS_RATES_CONFIG: cannot read ${file}: ${(error as Error).message}`]);
   }
   const result = ratesConfigSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(result.error.issues.map((issue) => `ANALYTICS_RATES_CONFIG ${issue.path.join('.') || '(root)'}: ${issue.message}`));
+  if (!result.success)
+    throw new ConfigError(
+      result.error.issues.map((issue) => `ANALYTICS_RATES_CONFIG ${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
   return result.data;
 }

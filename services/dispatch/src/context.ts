@@ -15,14 +15,26 @@ export const ruleKey = (id: string, version: number): string => `${id}@${version
 
 function createLoaders(store: DispatchStore) {
   return {
-    unit: batchLoader((ids) => store.unitsByIds(ids), (u) => u.id),
-    workOrder: batchLoader((ids) => store.workOrdersByIds(ids), (o) => o.id),
+    unit: batchLoader(
+      (ids) => store.unitsByIds(ids),
+      (u) => u.id,
+    ),
+    workOrder: batchLoader(
+      (ids) => store.workOrdersByIds(ids),
+      (o) => o.id,
+    ),
     rule: batchLoader(
-      (keys) => store.rulesByKeys(keys.map((key) => ({ id: key.slice(0, key.lastIndexOf('@')), version: Number(key.slice(key.lastIndexOf('@') + 1)) }))),
+      (keys) =>
+        store.rulesByKeys(
+          keys.map((key) => ({ id: key.slice(0, key.lastIndexOf('@')), version: Number(key.slice(key.lastIndexOf('@') + 1)) })),
+        ),
       (r) => ruleKey(r.id, r.version),
     ),
     /** Each case's whistles, oldest first: one query for a batch of cases. */
-    whistlesOfComplaint: groupLoader((ids) => store.whistlesByComplaints(ids), (w) => w.complaintId),
+    whistlesOfComplaint: groupLoader(
+      (ids) => store.whistlesByComplaints(ids),
+      (w) => w.complaintId,
+    ),
     /** Complaints by id, with their orders: two queries for a whole batch of entity references. */
     complaint: new DataLoader<string, ComplaintView>(async (ids) => {
       const [cases, orders] = await Promise.all([store.casesByIds(ids), store.workOrdersByComplaints(ids)]);

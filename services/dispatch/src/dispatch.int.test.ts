@@ -1,5 +1,16 @@
 import pino from 'pino';
-import { ComplaintReceived, createEvent, encodeCursor, createInProcessBus, newId, parseEnvelope, toBusMessage, WorkOrderDispatched, type DeliveredMessage, type Envelope } from '@hotline/shared';
+import {
+  ComplaintReceived,
+  createEvent,
+  encodeCursor,
+  createInProcessBus,
+  newId,
+  parseEnvelope,
+  toBusMessage,
+  WorkOrderDispatched,
+  type DeliveredMessage,
+  type Envelope,
+} from '@hotline/shared';
 import { postGraphQL, testCaller, TEST_CALLER_SECRET, waitFor } from '@hotline/shared/testing';
 import { readDispatchEnvironment, startDispatch } from './index';
 
@@ -48,7 +59,13 @@ describe('dispatch subgraph', () => {
 
   const dispatcher = testCaller('dispatcher');
   const entity = async (complaintId: string, caller = dispatcher) =>
-    (await postGraphQL(service.url, { query: complaintQuery, variables: { representations: [{ __typename: 'Complaint', id: complaintId }] } }, { caller })).data?._entities[0];
+    (
+      await postGraphQL(
+        service.url,
+        { query: complaintQuery, variables: { representations: [{ __typename: 'Complaint', id: complaintId }] } },
+        { caller },
+      )
+    ).data?._entities[0];
   /** Publishes a complaint and waits until its order is visible through the subgraph. */
   async function dispatch(event: ReturnType<typeof receivedEvent>) {
     await bus.publish([toBusMessage(event)]);
@@ -61,9 +78,18 @@ describe('dispatch subgraph', () => {
 
   beforeAll(async () => {
     await bus.start();
-    await bus.subscribe({ groupId: 'test', topics: [WorkOrderDispatched.topic], handle: async (m: DeliveredMessage) => void dispatched.push(parseEnvelope(m.value)) });
+    await bus.subscribe({
+      groupId: 'test',
+      topics: [WorkOrderDispatched.topic],
+      handle: async (m: DeliveredMessage) => void dispatched.push(parseEnvelope(m.value)),
+    });
     const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-    const env = readDispatchEnvironment({ DISPATCH_PORT: '0', DATA_DIR: 'memory://', CALLER_SECRET: TEST_CALLER_SECRET, DEMO_DATA: 'true' });
+    const env = readDispatchEnvironment({
+      DISPATCH_PORT: '0',
+      DATA_DIR: 'memory://',
+      CALLER_SECRET: TEST_CALLER_SECRET,
+      DEMO_DATA: 'true',
+    });
     service = await startDispatch(env, { bus, logger, now: () => clock });
   });
   afterAll(async () => {
@@ -118,7 +144,10 @@ describe('dispatch subgraph', () => {
       await dispatch(event);
       await waitFor(() => announcementsOf(event.data.complaintId)[0], 'the dispatched event');
       await bus.publish([toBusMessage(event)]);
-      await waitFor(() => logs.find((l) => l.eventId === event.id && l.msg === 'event already handled; skipped'), 'the redelivery to be skipped');
+      await waitFor(
+        () => logs.find((l) => l.eventId === event.id && l.msg === 'event already handled; skipped'),
+        'the redelivery to be skipped',
+      );
       expect((await entity(event.data.complaintId)).workOrders).toHaveLength(1);
       expect(announcementsOf(event.data.complaintId)).toHaveLength(1);
     });
@@ -128,7 +157,10 @@ describe('dispatch subgraph', () => {
       await dispatch(event);
       const again = { ...event, id: newId() };
       await bus.publish([toBusMessage(again)]);
-      await waitFor(() => logs.find((l) => l.eventId === again.id && l.msg === 'complaint already received; not dispatched again'), 'the second announcement to be skipped');
+      await waitFor(
+        () => logs.find((l) => l.eventId === again.id && l.msg === 'complaint already received; not dispatched again'),
+        'the second announcement to be skipped',
+      );
       expect((await entity(event.data.complaintId)).workOrders).toHaveLength(1);
     });
 
@@ -139,13 +171,22 @@ describe('dispatch subgraph', () => {
       expect(complaint.workOrders[0]).toMatchObject({ ruleId: null, ruleVersion: null, manualQueue: true });
       const queue = await postGraphQL(service.url, { query: manualQueueQuery, variables: { first: 200 } }, { caller: dispatcher });
       expect(queue.errors).toBeUndefined();
-      expect(queue.data!.manualQueue.edges.map((e: any) => e.node)).toContainEqual({ id: complaint.workOrders[0].id, unit: { id: 'unit-110199-command', kind: 'COMMAND_CENTRE' }, ruleId: null, manualQueue: true });
+      expect(queue.data!.manualQueue.edges.map((e: any) => e.node)).toContainEqual({
+        id: complaint.workOrders[0].id,
+        unit: { id: 'unit-110199-command', kind: 'COMMAND_CENTRE' },
+        ruleId: null,
+        manualQueue: true,
+      });
       expect(queue.data!.manualQueue.edges.every((e: any) => e.node.manualQueue)).toBe(true);
     });
 
     it('received before a rule changed is routed by the version in force at its reception', async () => {
       const complaint = await dispatch(receivedEvent({ categoryId: 'utilities.heating', receivedAt: '2025-12-20T08:00:00.000Z' }));
-      expect(complaint.workOrders[0]).toMatchObject({ unit: { id: 'unit-110199-cgw' }, ruleId: 'rule-110199-utilities-heating', ruleVersion: 1 });
+      expect(complaint.workOrders[0]).toMatchObject({
+        unit: { id: 'unit-110199-cgw' },
+        ruleId: 'rule-110199-utilities-heating',
+        ruleVersion: 1,
+      });
     });
   });
 
@@ -163,7 +204,11 @@ describe('dispatch subgraph', () => {
     it('resolves a batch of references in one request', async () => {
       const [a, b] = [await dispatch(receivedEvent()), await dispatch(receivedEvent({ categoryId: 'noise.residential' }))];
       const unknown = newId();
-      const res = await postGraphQL(service.url, { query: complaintQuery, variables: { representations: [a.id, unknown, b.id].map((id) => ({ __typename: 'Complaint', id })) } }, { caller: dispatcher });
+      const res = await postGraphQL(
+        service.url,
+        { query: complaintQuery, variables: { representations: [a.id, unknown, b.id].map((id) => ({ __typename: 'Complaint', id })) } },
+        { caller: dispatcher },
+      );
       expect(res.data!._entities.map((c: any) => [c.id, c.status, c.currentUnit?.id ?? null])).toEqual([
         [a.id, 'DISPATCHED', 'unit-110199-001'],
         [unknown, 'RECEIVED', null],
@@ -172,7 +217,11 @@ describe('dispatch subgraph', () => {
     });
 
     it('refuses nobody', async () => {
-      const res = await postGraphQL(service.url, { query: complaintQuery, variables: { representations: [{ __typename: 'Complaint', id: newId() }] } }, { caller: null });
+      const res = await postGraphQL(
+        service.url,
+        { query: complaintQuery, variables: { representations: [{ __typename: 'Complaint', id: newId() }] } },
+        { caller: null },
+      );
       expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     });
   });
@@ -184,7 +233,12 @@ describe('dispatch subgraph', () => {
         service.url,
         {
           query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on WorkOrder { id district unit { id kind } rule { id version categoryId region { id } complaintType leadUnit { id } effectiveTo } complaint { status } } } }`,
-          variables: { r: [{ __typename: 'WorkOrder', id: complaint.workOrders[0].id }, { __typename: 'WorkOrder', id: 'not-an-order' }] },
+          variables: {
+            r: [
+              { __typename: 'WorkOrder', id: complaint.workOrders[0].id },
+              { __typename: 'WorkOrder', id: 'not-an-order' },
+            ],
+          },
         },
         { caller: dispatcher },
       );
@@ -194,7 +248,15 @@ describe('dispatch subgraph', () => {
           id: complaint.workOrders[0].id,
           district: '110199',
           unit: { id: 'unit-110199-gd', kind: 'COMPANY' },
-          rule: { id: 'rule-110199-utilities-power', version: 1, categoryId: 'utilities.power', region: null, complaintType: null, leadUnit: { id: 'unit-110199-gd' }, effectiveTo: null },
+          rule: {
+            id: 'rule-110199-utilities-power',
+            version: 1,
+            categoryId: 'utilities.power',
+            region: null,
+            complaintType: null,
+            leadUnit: { id: 'unit-110199-gd' },
+            effectiveTo: null,
+          },
           complaint: { status: 'DISPATCHED' },
         },
         null,
@@ -210,12 +272,20 @@ describe('dispatch subgraph', () => {
       const older = await dispatch(receivedEvent({ street: '110199-002' }));
       clock = new Date('2026-06-02T10:00:00.000Z');
       const newer = await dispatch(receivedEvent({ street: '110199-002', categoryId: 'city-appearance.garbage' }));
-      const first = await postGraphQL(service.url, { query: queueQuery, variables: { unitId: street002, first: 1 } }, { caller: dispatcher });
+      const first = await postGraphQL(
+        service.url,
+        { query: queueQuery, variables: { unitId: street002, first: 1 } },
+        { caller: dispatcher },
+      );
       expect(first.errors).toBeUndefined();
       expect(first.data!.workOrders.totalCount).toBe(2);
       expect(first.data!.workOrders.edges.map((e: any) => e.node.complaint.id)).toEqual([newer.id]);
       expect(first.data!.workOrders.pageInfo.hasNextPage).toBe(true);
-      const second = await postGraphQL(service.url, { query: queueQuery, variables: { unitId: street002, first: 1, after: first.data!.workOrders.pageInfo.endCursor } }, { caller: dispatcher });
+      const second = await postGraphQL(
+        service.url,
+        { query: queueQuery, variables: { unitId: street002, first: 1, after: first.data!.workOrders.pageInfo.endCursor } },
+        { caller: dispatcher },
+      );
       expect(second.data!.workOrders.edges.map((e: any) => e.node.complaint.id)).toEqual([older.id]);
       expect(second.data!.workOrders.pageInfo.hasNextPage).toBe(false);
     });
@@ -253,9 +323,17 @@ describe('dispatch subgraph', () => {
 
   describe('the manual queue', () => {
     it('is refused to a handler and to nobody, and rejects first: 0', async () => {
-      expect((await postGraphQL(service.url, { query: manualQueueQuery }, { caller: testCaller('handler', { unit: 'unit-110199-command' }) })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-      expect((await postGraphQL(service.url, { query: manualQueueQuery }, { caller: null })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-      expect((await postGraphQL(service.url, { query: manualQueueQuery, variables: { first: 0 } }, { caller: dispatcher })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+      expect(
+        (await postGraphQL(service.url, { query: manualQueueQuery }, { caller: testCaller('handler', { unit: 'unit-110199-command' }) }))
+          .errors?.[0]?.extensions?.code,
+      ).toBe('FORBIDDEN');
+      expect((await postGraphQL(service.url, { query: manualQueueQuery }, { caller: null })).errors?.[0]?.extensions?.code).toBe(
+        'UNAUTHENTICATED',
+      );
+      expect(
+        (await postGraphQL(service.url, { query: manualQueueQuery, variables: { first: 0 } }, { caller: dispatcher })).errors?.[0]
+          ?.extensions,
+      ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
     });
   });
 
@@ -263,33 +341,63 @@ describe('dispatch subgraph', () => {
     it('gives a unit with its parent and region, and null for an id it does not know', async () => {
       const res = await postGraphQL(
         service.url,
-        { query: `{ known: unit(id: "unit-110199-003") { id name kind district contactPhone region { id } parent { id kind parent { id } } } unknown: unit(id: "unit-nowhere") { id } }` },
+        {
+          query: `{ known: unit(id: "unit-110199-003") { id name kind district contactPhone region { id } parent { id kind parent { id } } } unknown: unit(id: "unit-nowhere") { id } }`,
+        },
         { caller: testCaller('citizen') },
       );
       expect(res.errors).toBeUndefined();
       expect(res.data).toEqual({
-        known: { id: 'unit-110199-003', name: '东坝镇政府', kind: 'TOWN', district: '110199', contactPhone: expect.any(String), region: { id: '110199-003' }, parent: { id: 'unit-110199', kind: 'DISTRICT', parent: null } },
+        known: {
+          id: 'unit-110199-003',
+          name: '东坝镇政府',
+          kind: 'TOWN',
+          district: '110199',
+          contactPhone: expect.any(String),
+          region: { id: '110199-003' },
+          parent: { id: 'unit-110199', kind: 'DISTRICT', parent: null },
+        },
         unknown: null,
       });
     });
 
     it('lists units of a kind, by id, page by page', async () => {
       const page = async (after?: string) =>
-        (await postGraphQL(service.url, { query: `query($after: String) { units(kind: DEPARTMENT, first: 4, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`, variables: { after } }, { caller: dispatcher })).data!.units;
+        (
+          await postGraphQL(
+            service.url,
+            {
+              query: `query($after: String) { units(kind: DEPARTMENT, first: 4, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+              variables: { after },
+            },
+            { caller: dispatcher },
+          )
+        ).data!.units;
       const first = await page();
       const second = await page(first.pageInfo.endCursor);
       expect(first.totalCount).toBe(7);
-      expect([...first.edges, ...second.edges].map((e: any) => e.node.id)).toEqual(['cgw', 'jt', 'jw', 'scjg', 'sthj', 'sw', 'zjw'].map((d) => `unit-110199-${d}`));
+      expect([...first.edges, ...second.edges].map((e: any) => e.node.id)).toEqual(
+        ['cgw', 'jt', 'jw', 'scjg', 'sthj', 'sw', 'zjw'].map((d) => `unit-110199-${d}`),
+      );
       expect(second.pageInfo.hasNextPage).toBe(false);
     });
 
     it('refuses nobody and rejects first: 0', async () => {
-      expect((await postGraphQL(service.url, { query: `{ unit(id: "unit-110199-001") { id } }` }, { caller: null })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-      expect((await postGraphQL(service.url, { query: `{ units(first: 0) { totalCount } }` }, { caller: dispatcher })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+      expect(
+        (await postGraphQL(service.url, { query: `{ unit(id: "unit-110199-001") { id } }` }, { caller: null })).errors?.[0]?.extensions
+          ?.code,
+      ).toBe('UNAUTHENTICATED');
+      expect(
+        (await postGraphQL(service.url, { query: `{ units(first: 0) { totalCount } }` }, { caller: dispatcher })).errors?.[0]?.extensions,
+      ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
     });
 
     it('resolves unit references', async () => {
-      const res = await postGraphQL(service.url, { query: `{ _entities(representations: [{ __typename: "Unit", id: "unit-110199-gd" }]) { ... on Unit { name kind } } }` }, { caller: dispatcher });
+      const res = await postGraphQL(
+        service.url,
+        { query: `{ _entities(representations: [{ __typename: "Unit", id: "unit-110199-gd" }]) { ... on Unit { name kind } } }` },
+        { caller: dispatcher },
+      );
       expect(res.data!._entities).toEqual([{ name: '供电公司', kind: 'COMPANY' }]);
     });
   });
@@ -301,7 +409,13 @@ describe('dispatch subgraph', () => {
 
     it('lists every version, or only those in force at an instant', async () => {
       const rules = async (effectiveAt?: string) =>
-        (await postGraphQL(service.url, { query: `query($at: DateTime) { responsibilityRules(effectiveAt: $at) { id version } }`, variables: { at: effectiveAt } }, { caller: dispatcher })).data!.responsibilityRules;
+        (
+          await postGraphQL(
+            service.url,
+            { query: `query($at: DateTime) { responsibilityRules(effectiveAt: $at) { id version } }`, variables: { at: effectiveAt } },
+            { caller: dispatcher },
+          )
+        ).data!.responsibilityRules;
       const all = await rules();
       expect(all).toHaveLength(30);
       expect(all.filter((r: any) => r.id === 'rule-110199-utilities-heating')).toEqual([
@@ -312,10 +426,26 @@ describe('dispatch subgraph', () => {
     });
 
     it.each([
-      ['property fees in a grid of 安华街道', { categoryId: 'property.fees', regionId: '110199-001-01-1' }, { unit: { id: 'unit-110199-001' }, rule: { id: 'rule-110199-001-property', version: 1 }, manualQueue: false }],
-      ['property fees with no place', { categoryId: 'property.fees' }, { unit: { id: 'unit-110199-command' }, rule: null, manualQueue: true }],
-      ['heating in 2025', { categoryId: 'utilities.heating', at: '2025-06-01T00:00:00Z' }, { unit: { id: 'unit-110199-cgw' }, rule: { id: 'rule-110199-utilities-heating', version: 1 }, manualQueue: false }],
-      ['other', { categoryId: 'other', regionId: '110199-002', type: 'HELP' }, { unit: { id: 'unit-110199-command' }, rule: null, manualQueue: true }],
+      [
+        'property fees in a grid of 安华街道',
+        { categoryId: 'property.fees', regionId: '110199-001-01-1' },
+        { unit: { id: 'unit-110199-001' }, rule: { id: 'rule-110199-001-property', version: 1 }, manualQueue: false },
+      ],
+      [
+        'property fees with no place',
+        { categoryId: 'property.fees' },
+        { unit: { id: 'unit-110199-command' }, rule: null, manualQueue: true },
+      ],
+      [
+        'heating in 2025',
+        { categoryId: 'utilities.heating', at: '2025-06-01T00:00:00Z' },
+        { unit: { id: 'unit-110199-cgw' }, rule: { id: 'rule-110199-utilities-heating', version: 1 }, manualQueue: false },
+      ],
+      [
+        'other',
+        { categoryId: 'other', regionId: '110199-002', type: 'HELP' },
+        { unit: { id: 'unit-110199-command' }, rule: null, manualQueue: true },
+      ],
     ])('chooses for %s without dispatching anything', async (_, variables, decision) => {
       const res = await postGraphQL(service.url, { query: dryRun, variables }, { caller: testCaller('agent') });
       expect(res.errors).toBeUndefined();

@@ -28,7 +28,13 @@ export function startDispatch(env: DispatchEnvironment, deps: ServiceDeps): Prom
       const store = createDispatchStore(prisma);
       if (env.DEMO_DATA) await loadDemoData(store, logger);
       const dispatch = createDispatchManager({ store, now: deps.now, logger, published });
-      return { typeDefs, resolvers, context: createContextFactory(dispatch, store), handlers: createHandlers(dispatch), eventBatch: EVENT_BATCH };
+      return {
+        typeDefs,
+        resolvers,
+        context: createContextFactory(dispatch, store),
+        handlers: createHandlers(dispatch),
+        eventBatch: EVENT_BATCH,
+      };
     },
   });
 }

@@ -1,5 +1,17 @@
 import pino from 'pino';
-import { CaseSentBack, ComplaintReceived, createEvent, createInProcessBus, newId, parseEnvelope, toBusMessage, WorkOrderDispatched, type Caller, type DeliveredMessage, type Envelope } from '@hotline/shared';
+import {
+  CaseSentBack,
+  ComplaintReceived,
+  createEvent,
+  createInProcessBus,
+  newId,
+  parseEnvelope,
+  toBusMessage,
+  WorkOrderDispatched,
+  type Caller,
+  type DeliveredMessage,
+  type Envelope,
+} from '@hotline/shared';
 import { postGraphQL, testCaller, TEST_CALLER_SECRET, waitFor } from '@hotline/shared/testing';
 import { readDispatchEnvironment, startDispatch } from './index';
 
@@ -60,16 +72,28 @@ describe('work orders through the graph', () => {
     return { order: res.data?.r, error: res.errors?.[0] };
   }
   /** Runs a command that must succeed, with a fresh key, and returns the order after it. */
-  async function ok(field: string, order: { id: string; version: number }, args: Record<string, unknown> = {}, caller: Caller = street001Handler) {
+  async function ok(
+    field: string,
+    order: { id: string; version: number },
+    args: Record<string, unknown> = {},
+    caller: Caller = street001Handler,
+  ) {
     const idKey = field === 'redispatch' || field === 'arbitrate' ? 'workOrderId' : 'id';
-    const { order: after, error } = await mutate(field, { [idKey]: order.id, expectedVersion: order.version, idempotencyKey: newId(), ...args }, caller);
+    const { order: after, error } = await mutate(
+      field,
+      { [idKey]: order.id, expectedVersion: order.version, idempotencyKey: newId(), ...args },
+      caller,
+    );
     expect(error).toBeUndefined();
     return after as { id: string; version: number; state: string; [k: string]: unknown };
   }
   async function complaint(complaintId: string) {
     const res = await postGraphQL(
       service.url,
-      { query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Complaint { status currentUnit { id } workOrders { id state binding unit { id } } } } }`, variables: { r: [{ __typename: 'Complaint', id: complaintId }] } },
+      {
+        query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Complaint { status currentUnit { id } workOrders { id state binding unit { id } } } } }`,
+        variables: { r: [{ __typename: 'Complaint', id: complaintId }] },
+      },
       { caller: dispatcher },
     );
     return res.data!._entities[0];
@@ -77,7 +101,10 @@ describe('work orders through the graph', () => {
   async function history(id: string) {
     const res = await postGraphQL(
       service.url,
-      { query: `query($id: ID!) { workOrder(id: $id) { history(first: 50) { totalCount edges { node { version type actor at note returnReasonCode attachments { name size contentType url } extensionMinutes approved toUnit { id } } } } } }`, variables: { id } },
+      {
+        query: `query($id: ID!) { workOrder(id: $id) { history(first: 50) { totalCount edges { node { version type actor at note returnReasonCode attachments { name size contentType url } extensionMinutes approved toUnit { id } } } } } }`,
+        variables: { id },
+      },
       { caller: dispatcher },
     );
     expect(res.errors).toBeUndefined();
@@ -90,14 +117,24 @@ describe('work orders through the graph', () => {
     const order = await waitFor(async () => (await complaint(event.data.complaintId))?.workOrders[0], 'the work order');
     return { complaintId: event.data.complaintId, id: order.id as string, version: 1 };
   }
-  const eventsOf = (type: string, workOrderId: string) => published.filter((e) => e.type === type && (e.data as { workOrderId?: string }).workOrderId === workOrderId);
+  const eventsOf = (type: string, workOrderId: string) =>
+    published.filter((e) => e.type === type && (e.data as { workOrderId?: string }).workOrderId === workOrderId);
   const code = (error: { extensions?: Record<string, unknown> } | undefined) => error?.extensions?.code;
 
   beforeAll(async () => {
     await bus.start();
-    await bus.subscribe({ groupId: 'test', topics: [WorkOrderDispatched.topic], handle: async (m: DeliveredMessage) => void published.push(parseEnvelope(m.value)) });
+    await bus.subscribe({
+      groupId: 'test',
+      topics: [WorkOrderDispatched.topic],
+      handle: async (m: DeliveredMessage) => void published.push(parseEnvelope(m.value)),
+    });
     const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-    const env = readDispatchEnvironment({ DISPATCH_PORT: '0', DATA_DIR: 'memory://', CALLER_SECRET: TEST_CALLER_SECRET, DEMO_DATA: 'true' });
+    const env = readDispatchEnvironment({
+      DISPATCH_PORT: '0',
+      DATA_DIR: 'memory://',
+      CALLER_SECRET: TEST_CALLER_SECRET,
+      DEMO_DATA: 'true',
+    });
     service = await startDispatch(env, { bus, logger, now: () => clock });
   });
   afterAll(async () => {
@@ -115,7 +152,13 @@ describe('work orders through the graph', () => {
     const started = (await mutate('startWork', startArgs)).order;
     expect(started).toMatchObject({ state: 'IN_PROGRESS', version: 4 });
     const attachments = [{ name: 'site.jpg', size: 2048, contentType: 'image/jpeg', url: 'https://files.example/site.jpg' }];
-    const noteArgs = { id: order.id, expectedVersion: started.version, idempotencyKey: `note-${order.id}`, text: 'on site with the property company', attachments };
+    const noteArgs = {
+      id: order.id,
+      expectedVersion: started.version,
+      idempotencyKey: `note-${order.id}`,
+      text: 'on site with the property company',
+      attachments,
+    };
     const noted = (await mutate('addProgressNote', noteArgs)).order;
     // Retries under the same keys answer with the first results and announce nothing again.
     expect((await mutate('startWork', startArgs)).order).toEqual(started);
@@ -136,14 +179,30 @@ describe('work orders through the graph', () => {
       expect.objectContaining({ version: 7, type: 'CLOSED', at: '2026-06-01T09:00:00.000Z' }),
     ]);
     await waitFor(() => eventsOf('dispatch.work-order.closed', order.id).length > 0, 'the closed event');
-    for (const type of ['accepted', 'citizen-contacted', 'started', 'progress-noted', 'replied', 'closed']) expect(eventsOf(`dispatch.work-order.${type}`, order.id)).toHaveLength(1);
+    for (const type of ['accepted', 'citizen-contacted', 'started', 'progress-noted', 'replied', 'closed'])
+      expect(eventsOf(`dispatch.work-order.${type}`, order.id)).toHaveLength(1);
     const ref = { workOrderId: order.id, complaintId: order.complaintId, unitId: 'unit-110199-001' };
-    expect(eventsOf('dispatch.work-order.started', order.id)[0]).toMatchObject({ version: 1, actor: 'handler-1', subject: order.complaintId, data: { ...ref, startedAt: '2026-06-01T08:10:00.000Z' } });
+    expect(eventsOf('dispatch.work-order.started', order.id)[0]).toMatchObject({
+      version: 1,
+      actor: 'handler-1',
+      subject: order.complaintId,
+      data: { ...ref, startedAt: '2026-06-01T08:10:00.000Z' },
+    });
     expect(eventsOf('dispatch.work-order.progress-noted', order.id)[0]).toMatchObject({
       version: 1,
-      data: { ...ref, textLength: 'on site with the property company'.length, summary: 'on site with the property company', attachments, notedAt: '2026-06-01T08:10:00.000Z' },
+      data: {
+        ...ref,
+        textLength: 'on site with the property company'.length,
+        summary: 'on site with the property company',
+        attachments,
+        notedAt: '2026-06-01T08:10:00.000Z',
+      },
     });
-    expect(eventsOf('dispatch.work-order.accepted', order.id)[0]).toMatchObject({ actor: 'handler-1', district: '110199', data: { unitId: 'unit-110199-001', acceptedAt: '2026-06-01T08:10:00.000Z' } });
+    expect(eventsOf('dispatch.work-order.accepted', order.id)[0]).toMatchObject({
+      actor: 'handler-1',
+      district: '110199',
+      data: { unitId: 'unit-110199-001', acceptedAt: '2026-06-01T08:10:00.000Z' },
+    });
     expect((await complaint(order.complaintId)).status).toBe('CLOSED');
   });
 
@@ -195,7 +254,10 @@ describe('work orders through the graph', () => {
     it('refuses to close a dispatched order with CONFLICT, leaving it as it was', async () => {
       const order = await dispatched();
       const { error } = await mutate('closeWorkOrder', { id: order.id, expectedVersion: 1, idempotencyKey: newId() });
-      expect(error).toMatchObject({ message: 'cannot close a work order that is DISPATCHED', extensions: { code: 'CONFLICT', state: 'DISPATCHED' } });
+      expect(error).toMatchObject({
+        message: 'cannot close a work order that is DISPATCHED',
+        extensions: { code: 'CONFLICT', state: 'DISPATCHED' },
+      });
       expect(await history(order.id)).toHaveLength(1);
     });
 
@@ -226,8 +288,16 @@ describe('work orders through the graph', () => {
     it.each([
       ['acceptWorkOrder', { expectedVersion: 0 }, 'expectedVersion'],
       ['acceptWorkOrder', { idempotencyKey: ' ' }, 'idempotencyKey'],
-      ['addProgressNote', { text: 'x', attachments: [{ name: 'a.jpg', size: 1, contentType: 'image/jpeg', url: 'ftp://x' }] }, 'attachments.0.url'],
-      ['addProgressNote', { text: 'x', attachments: [{ name: 'a.jpg', size: -1, contentType: 'image/jpeg', url: 'https://x.example/a' }] }, 'attachments.0.size'],
+      [
+        'addProgressNote',
+        { text: 'x', attachments: [{ name: 'a.jpg', size: 1, contentType: 'image/jpeg', url: 'ftp://x' }] },
+        'attachments.0.url',
+      ],
+      [
+        'addProgressNote',
+        { text: 'x', attachments: [{ name: 'a.jpg', size: -1, contentType: 'image/jpeg', url: 'https://x.example/a' }] },
+        'attachments.0.size',
+      ],
       ['addProgressNote', { text: '' }, 'text'],
       ['returnWorkOrder', { reasonCode: 'OTHER', reason: '  ' }, 'reason'],
       ['requestExtension', { minutes: 0, reason: 'x' }, 'minutes'],
@@ -241,7 +311,11 @@ describe('work orders through the graph', () => {
       const order = await dispatched();
       const returned = await ok('returnWorkOrder', order, { reasonCode: 'WRONG_AREA', reason: 'not ours' });
       for (const unitId of ['unit-elsewhere', 'unit-110199-command']) {
-        const { error } = await mutate('redispatch', { workOrderId: order.id, expectedVersion: returned.version, idempotencyKey: newId(), unitId }, dispatcher);
+        const { error } = await mutate(
+          'redispatch',
+          { workOrderId: order.id, expectedVersion: returned.version, idempotencyKey: newId(), unitId },
+          dispatcher,
+        );
         expect(error).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'unitId' } });
       }
     });
@@ -260,12 +334,27 @@ describe('work orders through the graph', () => {
       const returnedAgain = await ok('returnWorkOrder', second, { reasonCode: 'NOT_OUR_DUTY', reason: 'a fee dispute' }, zjwHandler);
       expect(await complaint(first.complaintId)).toMatchObject({ status: 'ARBITRATION', currentUnit: null });
 
-      const refused = await mutate('redispatch', { workOrderId: second.id, expectedVersion: returnedAgain.version, idempotencyKey: newId(), unitId: 'unit-110199-001' }, dispatcher);
+      const refused = await mutate(
+        'redispatch',
+        { workOrderId: second.id, expectedVersion: returnedAgain.version, idempotencyKey: newId(), unitId: 'unit-110199-001' },
+        dispatcher,
+      );
       expect(refused.error).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringMatching(/arbitration/) });
 
-      const bound = await ok('arbitrate', returnedAgain, { unitId: 'unit-110199-001', note: 'fees are the street’s, per the list' }, dispatcher);
+      const bound = await ok(
+        'arbitrate',
+        returnedAgain,
+        { unitId: 'unit-110199-001', note: 'fees are the street’s, per the list' },
+        dispatcher,
+      );
       expect(bound).toMatchObject({ state: 'DISPATCHED', binding: true, unit: { id: 'unit-110199-001' } });
-      const { error } = await mutate('returnWorkOrder', { id: bound.id, expectedVersion: 1, idempotencyKey: newId(), reasonCode: 'OTHER', reason: 'still not ours' });
+      const { error } = await mutate('returnWorkOrder', {
+        id: bound.id,
+        expectedVersion: 1,
+        idempotencyKey: newId(),
+        reasonCode: 'OTHER',
+        reason: 'still not ours',
+      });
       expect(error).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringMatching(/binds/) });
 
       const view = await complaint(first.complaintId);
@@ -275,12 +364,24 @@ describe('work orders through the graph', () => {
         ['unit-110199-zjw', 'RETURNED', false],
         ['unit-110199-001', 'DISPATCHED', true],
       ]);
-      expect(await history(first.id)).toContainEqual(expect.objectContaining({ type: 'RETURNED', returnReasonCode: 'NOT_OUR_DUTY', note: 'a building matter' }));
+      expect(await history(first.id)).toContainEqual(
+        expect.objectContaining({ type: 'RETURNED', returnReasonCode: 'NOT_OUR_DUTY', note: 'a building matter' }),
+      );
 
-      await waitFor(() => published.some((e) => e.type === 'dispatch.work-order.dispatched' && (e.data as any).workOrderId === bound.id), 'the arbitrated order announced');
-      expect(eventsOf('dispatch.work-order.returned', first.id).map((e) => e.data)).toEqual([expect.objectContaining({ reasonCode: 'NOT_OUR_DUTY', returns: 1 })]);
+      await waitFor(
+        () => published.some((e) => e.type === 'dispatch.work-order.dispatched' && (e.data as any).workOrderId === bound.id),
+        'the arbitrated order announced',
+      );
+      expect(eventsOf('dispatch.work-order.returned', first.id).map((e) => e.data)).toEqual([
+        expect.objectContaining({ reasonCode: 'NOT_OUR_DUTY', returns: 1 }),
+      ]);
       expect(eventsOf('dispatch.work-order.returned', second.id).map((e) => e.data)).toEqual([expect.objectContaining({ returns: 2 })]);
-      expect(eventsOf('dispatch.work-order.dispatched', second.id)).toEqual([expect.objectContaining({ actor: 'dispatcher-1', data: expect.objectContaining({ unitId: 'unit-110199-zjw', ruleId: null, role: 'LEAD' }) })]);
+      expect(eventsOf('dispatch.work-order.dispatched', second.id)).toEqual([
+        expect.objectContaining({
+          actor: 'dispatcher-1',
+          data: expect.objectContaining({ unitId: 'unit-110199-zjw', ruleId: null, role: 'LEAD' }),
+        }),
+      ]);
     });
 
     it('routes a manual-queue order on: it becomes REROUTED and leaves the queue, the new order goes to the unit chosen', async () => {
@@ -289,10 +390,18 @@ describe('work orders through the graph', () => {
       expect(next).toMatchObject({ state: 'DISPATCHED', unit: { id: 'unit-110199-scjg' } });
       const view = await complaint(order.complaintId);
       expect(view.workOrders.map((o: any) => o.state)).toEqual(['REROUTED', 'DISPATCHED']);
-      expect(await history(order.id)).toContainEqual(expect.objectContaining({ type: 'REROUTED', actor: 'dispatcher-1', toUnit: { id: 'unit-110199-scjg' } }));
+      expect(await history(order.id)).toContainEqual(
+        expect.objectContaining({ type: 'REROUTED', actor: 'dispatcher-1', toUnit: { id: 'unit-110199-scjg' } }),
+      );
       await waitFor(() => eventsOf('dispatch.work-order.rerouted', order.id).length > 0, 'the rerouted event');
-      expect(eventsOf('dispatch.work-order.rerouted', order.id)).toEqual([expect.objectContaining({ data: expect.objectContaining({ unitId: 'unit-110199-command', toUnitId: 'unit-110199-scjg' }) })]);
-      const queue = await postGraphQL(service.url, { query: `{ manualQueue(first: 200) { edges { node { id } } } }` }, { caller: dispatcher });
+      expect(eventsOf('dispatch.work-order.rerouted', order.id)).toEqual([
+        expect.objectContaining({ data: expect.objectContaining({ unitId: 'unit-110199-command', toUnitId: 'unit-110199-scjg' }) }),
+      ]);
+      const queue = await postGraphQL(
+        service.url,
+        { query: `{ manualQueue(first: 200) { edges { node { id } } } }` },
+        { caller: dispatcher },
+      );
       expect(queue.data!.manualQueue.edges.map((e: any) => e.node.id)).not.toContain(order.id);
     });
 
@@ -301,7 +410,10 @@ describe('work orders through the graph', () => {
       const rule = async (input: Record<string, unknown>) => {
         const res = await postGraphQL(
           service.url,
-          { query: `mutation($input: ResponsibilityRuleInput!, $k: String!) { r: upsertResponsibilityRule(input: $input, idempotencyKey: $k) { id version } }`, variables: { input: { effectiveFrom: '2026-05-01T00:00:00.000Z', ...input }, k: newId() } },
+          {
+            query: `mutation($input: ResponsibilityRuleInput!, $k: String!) { r: upsertResponsibilityRule(input: $input, idempotencyKey: $k) { id version } }`,
+            variables: { input: { effectiveFrom: '2026-05-01T00:00:00.000Z', ...input }, k: newId() },
+          },
           { caller: admin },
         );
         expect(res.errors).toBeUndefined();
@@ -309,8 +421,18 @@ describe('work orders through the graph', () => {
       };
       // Water in 东坝镇 goes to the town with two assisting units; the wider "utilities" rule of its community
       // (less specific by category, so it loses the routing) names the building commission with another.
-      const townWater = await rule({ categoryId: 'utilities.water', regionId: '110199-003', leadUnitId: 'unit-110199-003', assistUnitIds: ['unit-110199-sw', 'unit-110199-gd'] });
-      const communityUtilities = await rule({ categoryId: 'utilities', regionId: '110199-003-01', leadUnitId: 'unit-110199-zjw', assistUnitIds: ['unit-110199-cgw'] });
+      const townWater = await rule({
+        categoryId: 'utilities.water',
+        regionId: '110199-003',
+        leadUnitId: 'unit-110199-003',
+        assistUnitIds: ['unit-110199-sw', 'unit-110199-gd'],
+      });
+      const communityUtilities = await rule({
+        categoryId: 'utilities',
+        regionId: '110199-003-01',
+        leadUnitId: 'unit-110199-zjw',
+        assistUnitIds: ['unit-110199-cgw'],
+      });
 
       const { complaintId } = await dispatched('utilities.water', '110199-003');
       const placed = (await complaint(complaintId)).workOrders as Array<{ id: string; unit: { id: string } }>;
@@ -321,18 +443,37 @@ describe('work orders through the graph', () => {
       await ok('acceptWorkOrder', swAssist, {}, sw);
       // The power company's part is finished before the lead is returned: it keeps its end.
       let gdOrder: { id: string; version: number } = gdAssist;
-      for (const [field, args] of [['acceptWorkOrder', {}], ['startWork', {}], ['replyToCitizen', { text: 'the pump has power again' }], ['closeWorkOrder', {}]] as const) gdOrder = await ok(field, gdOrder, args, gd);
+      for (const [field, args] of [
+        ['acceptWorkOrder', {}],
+        ['startWork', {}],
+        ['replyToCitizen', { text: 'the pump has power again' }],
+        ['closeWorkOrder', {}],
+      ] as const)
+        gdOrder = await ok(field, gdOrder, args, gd);
 
       const townHandler = testCaller('handler', { unit: 'unit-110199-003' });
-      const returned = await ok('returnWorkOrder', lead, { reasonCode: 'NOT_OUR_DUTY', reason: 'a mains fault under a building site' }, townHandler);
-      const redispatchArgs = { workOrderId: lead.id, expectedVersion: returned.version, idempotencyKey: `redispatch-${lead.id}`, unitId: 'unit-110199-zjw' };
+      const returned = await ok(
+        'returnWorkOrder',
+        lead,
+        { reasonCode: 'NOT_OUR_DUTY', reason: 'a mains fault under a building site' },
+        townHandler,
+      );
+      const redispatchArgs = {
+        workOrderId: lead.id,
+        expectedVersion: returned.version,
+        idempotencyKey: `redispatch-${lead.id}`,
+        unitId: 'unit-110199-zjw',
+      };
       const next = (await mutate('redispatch', redispatchArgs, dispatcher)).order;
       expect(next).toMatchObject({ state: 'DISPATCHED', unit: { id: 'unit-110199-zjw' } });
       expect((await mutate('redispatch', redispatchArgs, dispatcher)).order).toEqual(next);
 
       const res = await postGraphQL(
         service.url,
-        { query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Complaint { currentUnit { id } workOrders { id role state unit { id } ruleId ruleVersion } } } }`, variables: { r: [{ __typename: 'Complaint', id: lead.complaintId }] } },
+        {
+          query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Complaint { currentUnit { id } workOrders { id role state unit { id } ruleId ruleVersion } } } }`,
+          variables: { r: [{ __typename: 'Complaint', id: lead.complaintId }] },
+        },
         { caller: dispatcher },
       );
       const view = res.data!._entities[0];
@@ -346,21 +487,42 @@ describe('work orders through the graph', () => {
           ['ASSIST', 'unit-110199-cgw', 'DISPATCHED', communityUtilities.id],
         ].sort(),
       );
-      expect(await history(swAssist.id)).toContainEqual(expect.objectContaining({ type: 'REROUTED', actor: 'dispatcher-1', toUnit: { id: 'unit-110199-zjw' } }));
+      expect(await history(swAssist.id)).toContainEqual(
+        expect.objectContaining({ type: 'REROUTED', actor: 'dispatcher-1', toUnit: { id: 'unit-110199-zjw' } }),
+      );
 
       const newAssist = view.workOrders.find((o: any) => o.unit.id === 'unit-110199-cgw');
       await waitFor(() => eventsOf('dispatch.work-order.dispatched', newAssist.id).length > 0, 'the new assisting order announced');
-      expect(eventsOf('dispatch.work-order.dispatched', next.id)).toEqual([expect.objectContaining({ data: expect.objectContaining({ role: 'LEAD', ruleId: communityUtilities.id, ruleVersion: 1 }) })]);
-      expect(eventsOf('dispatch.work-order.dispatched', newAssist.id)).toEqual([expect.objectContaining({ data: expect.objectContaining({ role: 'ASSIST', unitId: 'unit-110199-cgw', ruleId: communityUtilities.id }) })]);
-      expect(eventsOf('dispatch.work-order.rerouted', swAssist.id)).toEqual([expect.objectContaining({ actor: 'dispatcher-1', data: expect.objectContaining({ unitId: 'unit-110199-sw', toUnitId: 'unit-110199-zjw' }) })]);
+      expect(eventsOf('dispatch.work-order.dispatched', next.id)).toEqual([
+        expect.objectContaining({ data: expect.objectContaining({ role: 'LEAD', ruleId: communityUtilities.id, ruleVersion: 1 }) }),
+      ]);
+      expect(eventsOf('dispatch.work-order.dispatched', newAssist.id)).toEqual([
+        expect.objectContaining({
+          data: expect.objectContaining({ role: 'ASSIST', unitId: 'unit-110199-cgw', ruleId: communityUtilities.id }),
+        }),
+      ]);
+      expect(eventsOf('dispatch.work-order.rerouted', swAssist.id)).toEqual([
+        expect.objectContaining({
+          actor: 'dispatcher-1',
+          data: expect.objectContaining({ unitId: 'unit-110199-sw', toUnitId: 'unit-110199-zjw' }),
+        }),
+      ]);
       expect(eventsOf('dispatch.work-order.rerouted', gdAssist.id)).toEqual([]);
     });
 
     it('lets one of two dispatchers re-dispatching at once win, and answers a retry with the same new order', async () => {
       const order = await dispatched();
       const returned = await ok('returnWorkOrder', order, { reasonCode: 'DUPLICATE', reason: 'same as another case' });
-      const args = (unitId: string, idempotencyKey = newId()) => ({ workOrderId: order.id, expectedVersion: returned.version, idempotencyKey, unitId });
-      const [a, b] = await Promise.all([mutate('redispatch', args('unit-110199-zjw', `a-${order.id}`), dispatcher), mutate('redispatch', args('unit-110199-cgw'), testCaller('dispatcher', { sub: 'dispatcher-2' }))]);
+      const args = (unitId: string, idempotencyKey = newId()) => ({
+        workOrderId: order.id,
+        expectedVersion: returned.version,
+        idempotencyKey,
+        unitId,
+      });
+      const [a, b] = await Promise.all([
+        mutate('redispatch', args('unit-110199-zjw', `a-${order.id}`), dispatcher),
+        mutate('redispatch', args('unit-110199-cgw'), testCaller('dispatcher', { sub: 'dispatcher-2' })),
+      ]);
       expect([a, b].filter((r) => r.order)).toHaveLength(1);
       expect([a, b].filter((r) => code(r.error) === 'CONFLICT')).toHaveLength(1);
       if (a.order) expect((await mutate('redispatch', args('unit-110199-zjw', `a-${order.id}`), dispatcher)).order).toEqual(a.order);
@@ -369,7 +531,11 @@ describe('work orders through the graph', () => {
 
     it('refuses re-dispatching a case that is being handled', async () => {
       const order = await dispatched();
-      const { error } = await mutate('redispatch', { workOrderId: order.id, expectedVersion: 1, idempotencyKey: newId(), unitId: 'unit-110199-zjw' }, dispatcher);
+      const { error } = await mutate(
+        'redispatch',
+        { workOrderId: order.id, expectedVersion: 1, idempotencyKey: newId(), unitId: 'unit-110199-zjw' },
+        dispatcher,
+      );
       expect(error).toMatchObject({ extensions: { code: 'CONFLICT' } });
     });
   });
@@ -378,7 +544,13 @@ describe('work orders through the graph', () => {
     it('are requested by the handler and approved by a dispatcher, announced for supervision', async () => {
       const order = await dispatched();
       const accepted = await ok('acceptWorkOrder', order);
-      const requestArgs = { id: order.id, expectedVersion: accepted.version, idempotencyKey: `extend-${order.id}`, minutes: 120, reason: 'parts on order' };
+      const requestArgs = {
+        id: order.id,
+        expectedVersion: accepted.version,
+        idempotencyKey: `extend-${order.id}`,
+        minutes: 120,
+        reason: 'parts on order',
+      };
       const requested = (await mutate('requestExtension', requestArgs)).order;
       expect(requested.pendingExtension).toEqual({ minutes: 120, reason: 'parts on order' });
       expect((await mutate('requestExtension', requestArgs)).order).toEqual(requested);
@@ -387,9 +559,22 @@ describe('work orders through the graph', () => {
       await waitFor(() => eventsOf('dispatch.work-order.extension-decided', order.id).length > 0, 'the extension decision');
       expect(eventsOf('dispatch.work-order.extension-decided', order.id)[0]!.data).toMatchObject({ approved: true, extraMinutes: 120 });
       expect(eventsOf('dispatch.work-order.extension-requested', order.id)).toEqual([
-        expect.objectContaining({ version: 1, actor: 'handler-1', data: { workOrderId: order.id, complaintId: order.complaintId, unitId: 'unit-110199-001', extraMinutes: 120, reason: 'parts on order', requestedAt: clock.toISOString() } }),
+        expect.objectContaining({
+          version: 1,
+          actor: 'handler-1',
+          data: {
+            workOrderId: order.id,
+            complaintId: order.complaintId,
+            unitId: 'unit-110199-001',
+            extraMinutes: 120,
+            reason: 'parts on order',
+            requestedAt: clock.toISOString(),
+          },
+        }),
       ]);
-      expect(await history(order.id)).toContainEqual(expect.objectContaining({ type: 'EXTENSION_DECIDED', approved: true, extensionMinutes: 120, actor: 'dispatcher-1' }));
+      expect(await history(order.id)).toContainEqual(
+        expect.objectContaining({ type: 'EXTENSION_DECIDED', approved: true, extensionMinutes: 120, actor: 'dispatcher-1' }),
+      );
     });
   });
 
@@ -399,18 +584,41 @@ describe('work orders through the graph', () => {
       const transferred = await ok('transferToDistrict', order, { toDistrict: '110105', reason: 'the address is in 朝阳区' }, dispatcher);
       expect(transferred.state).toBe('TRANSFERRED');
       expect(await complaint(order.complaintId)).toMatchObject({ status: 'TRANSFERRED', currentUnit: null });
-      const event = await waitFor(() => published.find((e) => e.type === 'dispatch.complaint.transferred' && e.subject === order.complaintId), 'the transfer event');
-      expect(event).toMatchObject({ district: '110105', actor: 'dispatcher-1', data: { complaintId: order.complaintId, fromDistrict: '110199', toDistrict: '110105', reason: 'the address is in 朝阳区' } });
+      const event = await waitFor(
+        () => published.find((e) => e.type === 'dispatch.complaint.transferred' && e.subject === order.complaintId),
+        'the transfer event',
+      );
+      expect(event).toMatchObject({
+        district: '110105',
+        actor: 'dispatcher-1',
+        data: { complaintId: order.complaintId, fromDistrict: '110199', toDistrict: '110105', reason: 'the address is in 朝阳区' },
+      });
       expect(await history(order.id)).toContainEqual(expect.objectContaining({ type: 'TRANSFERRED', note: 'the address is in 朝阳区' }));
     });
 
     it('refuses a transfer to the case’s own district or to no district code, naming the field; and a handler', async () => {
       const order = await dispatched();
       for (const toDistrict of ['110199', 'chaoyang']) {
-        const { error } = await mutate('transferToDistrict', { id: order.id, expectedVersion: 1, idempotencyKey: newId(), toDistrict, reason: 'r' }, dispatcher);
+        const { error } = await mutate(
+          'transferToDistrict',
+          { id: order.id, expectedVersion: 1, idempotencyKey: newId(), toDistrict, reason: 'r' },
+          dispatcher,
+        );
         expect(error).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'toDistrict' } });
       }
-      expect(code((await mutate('transferToDistrict', { id: order.id, expectedVersion: 1, idempotencyKey: newId(), toDistrict: '110105', reason: 'r' })).error)).toBe('FORBIDDEN');
+      expect(
+        code(
+          (
+            await mutate('transferToDistrict', {
+              id: order.id,
+              expectedVersion: 1,
+              idempotencyKey: newId(),
+              toDistrict: '110105',
+              reason: 'r',
+            })
+          ).error,
+        ),
+      ).toBe('FORBIDDEN');
     });
   });
 
@@ -418,39 +626,74 @@ describe('work orders through the graph', () => {
     it('reopens a closed order when supervision sends the case back, once however often it is told', async () => {
       const order = await dispatched();
       let current: { id: string; version: number } = order;
-      for (const [field, args] of [['acceptWorkOrder', {}], ['startWork', {}], ['replyToCitizen', { text: 'done' }], ['closeWorkOrder', {}]] as const) current = await ok(field, current, args);
+      for (const [field, args] of [
+        ['acceptWorkOrder', {}],
+        ['startWork', {}],
+        ['replyToCitizen', { text: 'done' }],
+        ['closeWorkOrder', {}],
+      ] as const)
+        current = await ok(field, current, args);
       const sentBack = createEvent(CaseSentBack, {
         subject: order.complaintId,
         district: '110199',
         actor: 'supervisor-1',
-        data: { workOrderId: order.id, complaintId: order.complaintId, unitId: 'unit-110199-001', reason: 'the citizen is dissatisfied', rehandles: 1, sentBackAt: clock.toISOString() },
+        data: {
+          workOrderId: order.id,
+          complaintId: order.complaintId,
+          unitId: 'unit-110199-001',
+          reason: 'the citizen is dissatisfied',
+          rehandles: 1,
+          sentBackAt: clock.toISOString(),
+        },
       });
       await bus.publish([toBusMessage(sentBack)]);
       await waitFor(async () => (await complaint(order.complaintId)).status === 'IN_PROGRESS', 'the order to reopen');
       await bus.publish([toBusMessage(sentBack), toBusMessage({ ...sentBack, id: newId() })]);
-      await waitFor(() => logs.some((l) => l.msg === 'send-back already applied' && l.workOrderId === order.id), 'the second send-back to be skipped');
+      await waitFor(
+        () => logs.some((l) => l.msg === 'send-back already applied' && l.workOrderId === order.id),
+        'the second send-back to be skipped',
+      );
       const entries = await history(order.id);
-      expect(entries.filter((e: any) => e.type === 'REOPENED')).toEqual([expect.objectContaining({ actor: 'supervisor-1', note: 'the citizen is dissatisfied', version: 6 })]);
+      expect(entries.filter((e: any) => e.type === 'REOPENED')).toEqual([
+        expect.objectContaining({ actor: 'supervisor-1', note: 'the citizen is dissatisfied', version: 6 }),
+      ]);
       await waitFor(() => eventsOf('dispatch.work-order.reopened', order.id).length > 0, 'the reopened event');
-      expect(eventsOf('dispatch.work-order.reopened', order.id)).toEqual([expect.objectContaining({ data: expect.objectContaining({ rehandles: 1, reason: 'the citizen is dissatisfied' }) })]);
+      expect(eventsOf('dispatch.work-order.reopened', order.id)).toEqual([
+        expect.objectContaining({ data: expect.objectContaining({ rehandles: 1, reason: 'the citizen is dissatisfied' }) }),
+      ]);
     });
   });
 
   describe('whistle & report', () => {
-    const whistleFields = 'id state version reason reportInDueAt closedAt streetUnit { id } complaint { id } summons { unit { id } reportedInAt late partDoneAt }';
+    const whistleFields =
+      'id state version reason reportInDueAt closedAt streetUnit { id } complaint { id } summons { unit { id } reportedInAt late partDoneAt }';
     const blow = (args: Record<string, unknown>, caller: Caller | null = street001Handler) =>
       postGraphQL(
         service.url,
         {
           query: `mutation($complaintId: ID!, $departmentUnitIds: [ID!]!, $reason: String!, $reportInMinutes: Int!, $idempotencyKey: String!) { r: blowWhistle(complaintId: $complaintId, departmentUnitIds: $departmentUnitIds, reason: $reason, reportInMinutes: $reportInMinutes, idempotencyKey: $idempotencyKey) { ${whistleFields} } }`,
-          variables: { departmentUnitIds: ['unit-110199-zjw', 'unit-110199-sw'], reason: 'a burst main under a building site', reportInMinutes: 30, idempotencyKey: newId(), ...args },
+          variables: {
+            departmentUnitIds: ['unit-110199-zjw', 'unit-110199-sw'],
+            reason: 'a burst main under a building site',
+            reportInMinutes: 30,
+            idempotencyKey: newId(),
+            ...args,
+          },
         },
         { caller },
       );
-    const answer = (field: 'reportIn' | 'reportPartDone', whistle: { id: string; version: number }, caller: Caller, idempotencyKey: string = newId()) =>
+    const answer = (
+      field: 'reportIn' | 'reportPartDone',
+      whistle: { id: string; version: number },
+      caller: Caller,
+      idempotencyKey: string = newId(),
+    ) =>
       postGraphQL(
         service.url,
-        { query: `mutation($w: ID!, $v: Int!, $k: String!) { r: ${field}(whistleId: $w, expectedVersion: $v, idempotencyKey: $k) { ${whistleFields} } }`, variables: { w: whistle.id, v: whistle.version, k: idempotencyKey } },
+        {
+          query: `mutation($w: ID!, $v: Int!, $k: String!) { r: ${field}(whistleId: $w, expectedVersion: $v, idempotencyKey: $k) { ${whistleFields} } }`,
+          variables: { w: whistle.id, v: whistle.version, k: idempotencyKey },
+        },
         { caller },
       );
     const zjw = testCaller('handler', { unit: 'unit-110199-zjw', sub: 'zjw-1' });
@@ -462,7 +705,13 @@ describe('work orders through the graph', () => {
       const blown = await blow({ complaintId: order.complaintId });
       expect(blown.errors).toBeUndefined();
       let whistle = blown.data!.r;
-      expect(whistle).toMatchObject({ state: 'OPEN', version: 1, reportInDueAt: '2026-06-01T10:30:00.000Z', streetUnit: { id: 'unit-110199-001' }, complaint: { id: order.complaintId } });
+      expect(whistle).toMatchObject({
+        state: 'OPEN',
+        version: 1,
+        reportInDueAt: '2026-06-01T10:30:00.000Z',
+        streetUnit: { id: 'unit-110199-001' },
+        complaint: { id: order.complaintId },
+      });
 
       clock = new Date('2026-06-01T10:20:00.000Z');
       whistle = (await answer('reportIn', whistle, zjw)).data!.r;
@@ -488,28 +737,64 @@ describe('work orders through the graph', () => {
 
       const viaComplaint = await postGraphQL(
         service.url,
-        { query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Complaint { whistles { id state summons { unit { id } late } } } } }`, variables: { r: [{ __typename: 'Complaint', id: order.complaintId }] } },
+        {
+          query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Complaint { whistles { id state summons { unit { id } late } } } } }`,
+          variables: { r: [{ __typename: 'Complaint', id: order.complaintId }] },
+        },
         { caller: dispatcher },
       );
-      expect(viaComplaint.data!._entities[0].whistles).toEqual([{ id: whistle.id, state: 'CLOSED', summons: [{ unit: { id: 'unit-110199-sw' }, late: true }, { unit: { id: 'unit-110199-zjw' }, late: false }] }]);
+      expect(viaComplaint.data!._entities[0].whistles).toEqual([
+        {
+          id: whistle.id,
+          state: 'CLOSED',
+          summons: [
+            { unit: { id: 'unit-110199-sw' }, late: true },
+            { unit: { id: 'unit-110199-zjw' }, late: false },
+          ],
+        },
+      ]);
 
-      const ofWhistle = (type: string) => published.filter((e) => e.type === type && (e.data as { whistleId?: string }).whistleId === whistle.id);
+      const ofWhistle = (type: string) =>
+        published.filter((e) => e.type === type && (e.data as { whistleId?: string }).whistleId === whistle.id);
       await waitFor(() => ofWhistle('dispatch.whistle.closed').length === 1, 'the whistle closed event');
-      expect(ofWhistle('dispatch.whistle.blown')).toEqual([expect.objectContaining({ actor: 'handler-1', data: expect.objectContaining({ streetUnitId: 'unit-110199-001', departmentUnitIds: ['unit-110199-zjw', 'unit-110199-sw'], reportInMinutes: 30 }) })]);
-      expect(ofWhistle('dispatch.whistle.reported-in').map((e) => [(e.data as { unitId: string }).unitId, (e.data as { late: boolean }).late])).toEqual([
+      expect(ofWhistle('dispatch.whistle.blown')).toEqual([
+        expect.objectContaining({
+          actor: 'handler-1',
+          data: expect.objectContaining({
+            streetUnitId: 'unit-110199-001',
+            departmentUnitIds: ['unit-110199-zjw', 'unit-110199-sw'],
+            reportInMinutes: 30,
+          }),
+        }),
+      ]);
+      expect(
+        ofWhistle('dispatch.whistle.reported-in').map((e) => [(e.data as { unitId: string }).unitId, (e.data as { late: boolean }).late]),
+      ).toEqual([
         ['unit-110199-zjw', false],
         ['unit-110199-sw', true],
       ]);
       expect(ofWhistle('dispatch.whistle.part-done').map((e) => [e.version, e.actor, e.data])).toEqual([
-        [1, 'zjw-1', { whistleId: whistle.id, complaintId: order.complaintId, unitId: 'unit-110199-zjw', doneAt: '2026-06-01T10:45:00.000Z' }],
-        [1, 'sw-1', { whistleId: whistle.id, complaintId: order.complaintId, unitId: 'unit-110199-sw', doneAt: '2026-06-01T12:00:00.000Z' }],
+        [
+          1,
+          'zjw-1',
+          { whistleId: whistle.id, complaintId: order.complaintId, unitId: 'unit-110199-zjw', doneAt: '2026-06-01T10:45:00.000Z' },
+        ],
+        [
+          1,
+          'sw-1',
+          { whistleId: whistle.id, complaintId: order.complaintId, unitId: 'unit-110199-sw', doneAt: '2026-06-01T12:00:00.000Z' },
+        ],
       ]);
     });
 
     it('is blown only by the street leading the case, summoning departments of the district, and answered only by those summoned', async () => {
       const order = await dispatched();
-      expect((await blow({ complaintId: order.complaintId }, testCaller('handler', { unit: 'unit-110199-002' }))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-      expect((await blow({ complaintId: order.complaintId }, testCaller('handler', { unit: 'unit-110199-zjw' }))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(
+        (await blow({ complaintId: order.complaintId }, testCaller('handler', { unit: 'unit-110199-002' }))).errors?.[0]?.extensions?.code,
+      ).toBe('FORBIDDEN');
+      expect(
+        (await blow({ complaintId: order.complaintId }, testCaller('handler', { unit: 'unit-110199-zjw' }))).errors?.[0]?.extensions?.code,
+      ).toBe('FORBIDDEN');
       expect((await blow({ complaintId: order.complaintId }, dispatcher)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       expect((await blow({ complaintId: order.complaintId }, null)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
       expect((await blow({ complaintId: newId() })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
@@ -520,17 +805,27 @@ describe('work orders through the graph', () => {
         [{ reportInMinutes: 0 }, 'reportInMinutes'],
         [{ reason: ' ' }, 'reason'],
       ] as const) {
-        expect((await blow({ complaintId: order.complaintId, ...args })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+        expect((await blow({ complaintId: order.complaintId, ...args })).errors?.[0]?.extensions).toMatchObject({
+          code: 'BAD_USER_INPUT',
+          field,
+        });
       }
       const whistle = (await blow({ complaintId: order.complaintId })).data!.r;
-      expect((await answer('reportIn', whistle, testCaller('handler', { unit: 'unit-110199-jw' }))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect((await answer('reportIn', whistle, testCaller('handler', { unit: 'unit-110199-jw' }))).errors?.[0]?.extensions?.code).toBe(
+        'FORBIDDEN',
+      );
       expect((await answer('reportPartDone', whistle, zjw)).errors?.[0]?.extensions?.code).toBe('CONFLICT');
     });
   });
 
   describe('the responsibility list as admins edit it', () => {
     const admin = testCaller('admin');
-    const upsert = (input: Record<string, unknown>, expectedVersion: number | null = null, caller: Caller | null = admin, idempotencyKey: string = newId()) =>
+    const upsert = (
+      input: Record<string, unknown>,
+      expectedVersion: number | null = null,
+      caller: Caller | null = admin,
+      idempotencyKey: string = newId(),
+    ) =>
       postGraphQL(
         service.url,
         {
@@ -539,18 +834,34 @@ describe('work orders through the graph', () => {
         },
         { caller },
       );
-    const parkingIn002 = { categoryId: 'traffic.parking', regionId: '110199-002', leadUnitId: 'unit-110199-002', assistUnitIds: ['unit-110199-jt'], effectiveFrom: '2026-05-01T00:00:00.000Z' };
+    const parkingIn002 = {
+      categoryId: 'traffic.parking',
+      regionId: '110199-002',
+      leadUnitId: 'unit-110199-002',
+      assistUnitIds: ['unit-110199-jt'],
+      effectiveFrom: '2026-05-01T00:00:00.000Z',
+    };
 
     it('creates a rule with an assisting unit: a case it matches gets a LEAD and an ASSIST order, both recording the version', async () => {
       const created = await upsert(parkingIn002);
       expect(created.errors).toBeUndefined();
       const rule = created.data!.r;
-      expect(rule).toMatchObject({ version: 1, categoryId: 'traffic.parking', region: { id: '110199-002' }, leadUnit: { id: 'unit-110199-002' }, assistUnits: [{ id: 'unit-110199-jt' }], effectiveTo: null });
+      expect(rule).toMatchObject({
+        version: 1,
+        categoryId: 'traffic.parking',
+        region: { id: '110199-002' },
+        leadUnit: { id: 'unit-110199-002' },
+        assistUnits: [{ id: 'unit-110199-jt' }],
+        effectiveTo: null,
+      });
 
       const order = await dispatched('traffic.parking', '110199-002');
       const res = await postGraphQL(
         service.url,
-        { query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Complaint { status currentUnit { id } workOrders { role unit { id } ruleId ruleVersion } } } }`, variables: { r: [{ __typename: 'Complaint', id: order.complaintId }] } },
+        {
+          query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Complaint { status currentUnit { id } workOrders { role unit { id } ruleId ruleVersion } } } }`,
+          variables: { r: [{ __typename: 'Complaint', id: order.complaintId }] },
+        },
         { caller: dispatcher },
       );
       const view = res.data!._entities[0];
@@ -561,13 +872,30 @@ describe('work orders through the graph', () => {
           { role: 'ASSIST', unit: { id: 'unit-110199-jt' }, ruleId: rule.id, ruleVersion: 1 },
         ]),
       );
-      await waitFor(() => published.filter((e) => e.type === 'dispatch.work-order.dispatched' && e.subject === order.complaintId).length === 2, 'both orders announced');
-      expect(published.filter((e) => e.type === 'dispatch.work-order.dispatched' && e.subject === order.complaintId).map((e) => (e.data as { role: string }).role).sort()).toEqual(['ASSIST', 'LEAD']);
+      await waitFor(
+        () => published.filter((e) => e.type === 'dispatch.work-order.dispatched' && e.subject === order.complaintId).length === 2,
+        'both orders announced',
+      );
+      expect(
+        published
+          .filter((e) => e.type === 'dispatch.work-order.dispatched' && e.subject === order.complaintId)
+          .map((e) => (e.data as { role: string }).role)
+          .sort(),
+      ).toEqual(['ASSIST', 'LEAD']);
 
       // A new version takes over for cases received after it took effect; the first stays as it was.
-      const v2 = await upsert({ ...parkingIn002, id: rule.id, assistUnitIds: [], leadUnitId: 'unit-110199-jt', effectiveFrom: '2026-05-15T00:00:00.000Z' }, 1);
+      const v2 = await upsert(
+        { ...parkingIn002, id: rule.id, assistUnitIds: [], leadUnitId: 'unit-110199-jt', effectiveFrom: '2026-05-15T00:00:00.000Z' },
+        1,
+      );
       expect(v2.data!.r).toMatchObject({ id: rule.id, version: 2, leadUnit: { id: 'unit-110199-jt' }, assistUnits: [] });
-      const dryRun = await postGraphQL(service.url, { query: `{ routeDryRun(categoryId: "traffic.parking", regionId: "110199-002-01", at: "2026-06-01T00:00:00Z") { unit { id } rule { id version } } }` }, { caller: dispatcher });
+      const dryRun = await postGraphQL(
+        service.url,
+        {
+          query: `{ routeDryRun(categoryId: "traffic.parking", regionId: "110199-002-01", at: "2026-06-01T00:00:00Z") { unit { id } rule { id version } } }`,
+        },
+        { caller: dispatcher },
+      );
       expect(dryRun.data!.routeDryRun).toEqual({ unit: { id: 'unit-110199-jt' }, rule: { id: rule.id, version: 2 } });
 
       const stale = await upsert({ ...parkingIn002, id: rule.id }, 1);
@@ -605,7 +933,11 @@ describe('work orders through the graph', () => {
       const b = await dispatched();
       await ok('acceptWorkOrder', b);
       const query = `query($state: WorkOrderState, $urgency: Urgency, $sort: WorkOrderSort) { workOrders(state: $state, urgency: $urgency, sort: $sort, first: 200) { totalCount edges { node { id state } } } }`;
-      const accepted = await postGraphQL(service.url, { query, variables: { state: 'ACCEPTED', urgency: 'URGENT' } }, { caller: street001Handler });
+      const accepted = await postGraphQL(
+        service.url,
+        { query, variables: { state: 'ACCEPTED', urgency: 'URGENT' } },
+        { caller: street001Handler },
+      );
       expect(accepted.errors).toBeUndefined();
       expect(accepted.data!.workOrders.edges.every((e: any) => e.node.state === 'ACCEPTED')).toBe(true);
       expect(accepted.data!.workOrders.edges.map((e: any) => e.node.id)).toContain(b.id);

@@ -12,13 +12,34 @@ export interface IntakeContext extends SubgraphContext {
 
 function createLoaders(store: IntakeStore) {
   return {
-    complaint: batchLoader((ids) => store.complaintsByIds(ids), (c) => c.id),
-    mergedInto: groupLoader((ids) => store.mergedInto(ids), (c) => c.mergedIntoId ?? ''),
-    complainant: batchLoader((ids) => store.complainantsByIds(ids), (c) => c.id),
-    complaintCount: batchLoader((ids) => store.complaintCountsByComplainants(ids), (c) => c.complainantId),
-    knowledge: batchLoader((ids) => store.knowledgeByIds(ids), (a) => a.id),
-    category: batchLoader((ids) => store.categoriesByIds(ids), (c) => c.id),
-    categoryChildren: groupLoader((ids) => store.categoriesByParents(ids), (c) => c.parentId ?? ''),
+    complaint: batchLoader(
+      (ids) => store.complaintsByIds(ids),
+      (c) => c.id,
+    ),
+    mergedInto: groupLoader(
+      (ids) => store.mergedInto(ids),
+      (c) => c.mergedIntoId ?? '',
+    ),
+    complainant: batchLoader(
+      (ids) => store.complainantsByIds(ids),
+      (c) => c.id,
+    ),
+    complaintCount: batchLoader(
+      (ids) => store.complaintCountsByComplainants(ids),
+      (c) => c.complainantId,
+    ),
+    knowledge: batchLoader(
+      (ids) => store.knowledgeByIds(ids),
+      (a) => a.id,
+    ),
+    category: batchLoader(
+      (ids) => store.categoriesByIds(ids),
+      (c) => c.id,
+    ),
+    categoryChildren: groupLoader(
+      (ids) => store.categoriesByParents(ids),
+      (c) => c.parentId ?? '',
+    ),
   };
 }
 

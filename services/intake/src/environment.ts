@@ -7,7 +7,10 @@ export const intakeEnvironment = z.object({
   INTAKE_PORT: port(4001),
   INTAKE_HOST: z.string().default('127.0.0.1'),
   /** PostgreSQL (postgres://…/intake); without it intake runs on PGlite under DATA_DIR. */
-  INTAKE_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  INTAKE_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   DATA_DIR: z.string().default(path.resolve('data')),
   CALLER_SECRET: z.string().min(16, 'must be at least 16 characters'),
   /** Load the demo district's regions and taxonomy if they are not there yet. */

@@ -34,9 +34,19 @@ export function startIntake(env: IntakeEnvironment, deps: ServiceDeps): Promise<
       const regions = new RegionMap(await store.allRegions());
       // Training on the shipped set takes milliseconds, so the model is built at boot rather than stored.
       const classifier = trainClassifier(readLabelledSet());
-      const duplicates = { radiusMeters: env.INTAKE_DUPLICATE_RADIUS_METERS, windowHours: env.INTAKE_DUPLICATE_WINDOW_HOURS, minScore: env.INTAKE_DUPLICATE_MIN_SCORE };
+      const duplicates = {
+        radiusMeters: env.INTAKE_DUPLICATE_RADIUS_METERS,
+        windowHours: env.INTAKE_DUPLICATE_WINDOW_HOURS,
+        minScore: env.INTAKE_DUPLICATE_MIN_SCORE,
+      };
       const intake = createIntakeManager({ store, regions: () => regions, classifier, duplicates, now: deps.now, published });
-      return { typeDefs, resolvers, context: createContextFactory(intake, store, () => regions), handlers: createHandlers(store), eventBatch: EVENT_BATCH };
+      return {
+        typeDefs,
+        resolvers,
+        context: createContextFactory(intake, store, () => regions),
+        handlers: createHandlers(store),
+        eventBatch: EVENT_BATCH,
+      };
     },
   });
 }

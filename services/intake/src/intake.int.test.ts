@@ -1,4 +1,13 @@
-import { createEvent, createInProcessBus, parseEnvelope, toBusMessage, ComplaintReceived, WorkOrderDispatched, type DeliveredMessage, type Envelope } from '@hotline/shared';
+import {
+  createEvent,
+  createInProcessBus,
+  parseEnvelope,
+  toBusMessage,
+  ComplaintReceived,
+  WorkOrderDispatched,
+  type DeliveredMessage,
+  type Envelope,
+} from '@hotline/shared';
 import { postGraphQL, silentLogger, testCaller, TEST_CALLER_SECRET, waitFor } from '@hotline/shared/testing';
 import { readIntakeEnvironment, startIntake } from './index';
 
@@ -29,7 +38,8 @@ describe('intake subgraph', () => {
   let clock = new Date('2026-03-02T08:00:00.000Z');
   let service: Awaited<ReturnType<typeof startIntake>>;
   const agent = testCaller('agent');
-  const gql = (query: string, variables: Record<string, unknown> = {}, caller: ReturnType<typeof testCaller> | null = agent) => postGraphQL(service.url, { query, variables }, { caller });
+  const gql = (query: string, variables: Record<string, unknown> = {}, caller: ReturnType<typeof testCaller> | null = agent) =>
+    postGraphQL(service.url, { query, variables }, { caller });
   const eventsAbout = (id: string): Envelope[] => received.map((m) => parseEnvelope(m.value)).filter((e) => e.subject === id);
   const waitForEvent = (id: string, type: string) => waitFor(() => eventsAbout(id).find((e) => e.type === type), `${type} for ${id}`);
   const submitOk = async (input: Record<string, unknown>, caller = agent) => {
@@ -58,12 +68,20 @@ describe('intake subgraph', () => {
       expect(complaint.intakeState).toBe('RECEIVED');
       expect(complaint.complainant).toMatchObject({ name: '张三丰', phone: '13812345678', masked: false });
       const event = await waitForEvent(complaint.id, 'intake.complaint.received');
-      expect(event.data).toMatchObject({ complaintId: complaint.id, categoryId: 'property.fees', region: { street: '110199-001', grid: '110199-001-01-1' } });
+      expect(event.data).toMatchObject({
+        complaintId: complaint.id,
+        categoryId: 'property.fees',
+        region: { street: '110199-001', grid: '110199-001-01-1' },
+      });
     });
 
     it('masks the complainant for an analyst', async () => {
       const { complaint } = await submitOk(validInput);
-      const res = await gql(`query($id: ID!) { complaint(id: $id) { complainant { name phone masked } } }`, { id: complaint.id }, testCaller('analyst'));
+      const res = await gql(
+        `query($id: ID!) { complaint(id: $id) { complainant { name phone masked } } }`,
+        { id: complaint.id },
+        testCaller('analyst'),
+      );
       expect(res.data!.complaint.complainant).toEqual({ name: '张**', phone: '138****5678', masked: true });
     });
 
@@ -76,9 +94,17 @@ describe('intake subgraph', () => {
       ['a malformed phone', { complainant: { name: '李四', phone: 'call me' } }, 'input.complainant.phone'],
       ['details of another channel', { channelDetails: { online: { accountId: 'u1', messageId: 'm1' } } }, 'input.channelDetails.online'],
       ['an empty call id', { channelDetails: { hotline: { callId: ' ' } } }, 'input.channelDetails.hotline.callId'],
-      ['a malformed caller number', { channelDetails: { hotline: { callId: 'c-1', callerNumber: 'x' } } }, 'input.channelDetails.hotline.callerNumber'],
+      [
+        'a malformed caller number',
+        { channelDetails: { hotline: { callId: 'c-1', callerNumber: 'x' } } },
+        'input.channelDetails.hotline.callerNumber',
+      ],
       ['an empty answer at intake', { closeAtIntake: { answer: '' } }, 'input.closeAtIntake.answer'],
-      ['an unknown knowledge article', { closeAtIntake: { answer: '已答复', knowledgeArticleId: 'kb-none' } }, 'input.closeAtIntake.knowledgeArticleId'],
+      [
+        'an unknown knowledge article',
+        { closeAtIntake: { answer: '已答复', knowledgeArticleId: 'kb-none' } },
+        'input.closeAtIntake.knowledgeArticleId',
+      ],
     ])('rejects %s naming the field, storing nothing', async (_, change, field) => {
       const before = await count();
       const published = received.length;
@@ -101,7 +127,10 @@ describe('intake subgraph', () => {
 
   describe('classification', () => {
     it('suggests category, type and urgency for a text, with confidences', async () => {
-      const res = await gql(`query($t: String!) { suggestClassification(text: $t) { category { category { id } confidence } alternatives { category { id } } type { type confidence } urgency { urgency rule } } }`, { t: '楼下烧烤店油烟太大，熏得窗户都不敢开' });
+      const res = await gql(
+        `query($t: String!) { suggestClassification(text: $t) { category { category { id } confidence } alternatives { category { id } } type { type confidence } urgency { urgency rule } } }`,
+        { t: '楼下烧烤店油烟太大，熏得窗户都不敢开' },
+      );
       const s = res.data!.suggestClassification;
       expect(s.category.category.id).toBe('cooking-fumes');
       expect(s.category.confidence).toBeGreaterThan(0.5);
@@ -116,21 +145,43 @@ describe('intake subgraph', () => {
     });
 
     it('takes the suggestion when the agent leaves category, type and urgency out, and records it', async () => {
-      const { complaint } = await submitOk({ ...validInput, categoryId: null, type: null, urgency: null, title: '饭店油烟扰民', description: '楼下饭店的油烟直接排到居民楼里，窗户都不敢开' });
+      const { complaint } = await submitOk({
+        ...validInput,
+        categoryId: null,
+        type: null,
+        urgency: null,
+        title: '饭店油烟扰民',
+        description: '楼下饭店的油烟直接排到居民楼里，窗户都不敢开',
+      });
       expect(complaint.category.id).toBe('cooking-fumes');
       expect(complaint.type).toBe('COMPLAINT');
-      expect(complaint.classification).toMatchObject({ suggestedCategory: { id: 'cooking-fumes' }, categoryOverridden: false, suggestedType: 'COMPLAINT' });
+      expect(complaint.classification).toMatchObject({
+        suggestedCategory: { id: 'cooking-fumes' },
+        categoryOverridden: false,
+        suggestedType: 'COMPLAINT',
+      });
       expect(complaint.classification.categoryConfidence).toBeGreaterThan(0);
     });
 
     it('lets the agent override the suggested category, recording both', async () => {
-      const { complaint } = await submitOk({ ...validInput, categoryId: 'other', title: '饭店油烟扰民', description: '楼下饭店的油烟直接排到居民楼里' });
+      const { complaint } = await submitOk({
+        ...validInput,
+        categoryId: 'other',
+        title: '饭店油烟扰民',
+        description: '楼下饭店的油烟直接排到居民楼里',
+      });
       expect(complaint.category.id).toBe('other');
       expect(complaint.classification).toMatchObject({ suggestedCategory: { id: 'cooking-fumes' }, categoryOverridden: true });
     });
 
     it('forces URGENT for a gas leak even when the agent chose GENERAL', async () => {
-      const { complaint, suggestion } = await submitOk({ ...validInput, categoryId: 'utilities.gas', urgency: 'GENERAL', title: '楼道燃气泄漏', description: '楼道里有很浓的煤气味' });
+      const { complaint, suggestion } = await submitOk({
+        ...validInput,
+        categoryId: 'utilities.gas',
+        urgency: 'GENERAL',
+        title: '楼道燃气泄漏',
+        description: '楼道里有很浓的煤气味',
+      });
       expect(complaint.urgency).toBe('URGENT');
       expect(complaint.classification.emergencyRule).toBe('GAS_LEAK');
       expect(suggestion.urgency).toEqual({ urgency: 'URGENT', rule: 'GAS_LEAK' });
@@ -144,18 +195,42 @@ describe('intake subgraph', () => {
       ... on LeaderBoardDetails { board postId } ... on GridPatrolDetails { gridWorkerId patrolId } ... on SensorDetails { deviceId reading threshold unit } } } }`;
 
     it('records a hotline call with its call id, the calling number and the agent, masking the number for an analyst', async () => {
-      const { complaint } = await submitOk({ ...validInput, channelDetails: { hotline: { callId: 'call-0001', callerNumber: '13812345678' } } });
+      const { complaint } = await submitOk({
+        ...validInput,
+        channelDetails: { hotline: { callId: 'call-0001', callerNumber: '13812345678' } },
+      });
       const full = await gql(details, { id: complaint.id });
-      expect(full.data!.complaint.channelDetails).toEqual({ __typename: 'HotlineDetails', callId: 'call-0001', callerNumber: '13812345678', agentId: 'agent-1' });
+      expect(full.data!.complaint.channelDetails).toEqual({
+        __typename: 'HotlineDetails',
+        callId: 'call-0001',
+        callerNumber: '13812345678',
+        agentId: 'agent-1',
+      });
       const masked = await gql(details, { id: complaint.id }, testCaller('analyst'));
       expect(masked.data!.complaint.channelDetails.callerNumber).toBe('138****5678');
     });
 
     it.each([
-      ['WECHAT', { online: { accountId: 'wx-openid-1', handle: '老王', messageId: 'msg-9' } }, { __typename: 'OnlineDetails', accountId: 'wx-openid-1', handle: '老王', messageId: 'msg-9' }],
-      ['LEADER_BOARD', { leaderBoard: { board: '区长信箱', postId: 'p-77' } }, { __typename: 'LeaderBoardDetails', board: '区长信箱', postId: 'p-77' }],
-      ['GRID_PATROL', { gridPatrol: { gridWorkerId: 'gw-3', patrolId: 'pt-20260302' } }, { __typename: 'GridPatrolDetails', gridWorkerId: 'gw-3', patrolId: 'pt-20260302' }],
-      ['SENSOR', { sensor: { deviceId: 'noise-17', reading: 78.5, threshold: 70, unit: 'dB' } }, { __typename: 'SensorDetails', deviceId: 'noise-17', reading: 78.5, threshold: 70, unit: 'dB' }],
+      [
+        'WECHAT',
+        { online: { accountId: 'wx-openid-1', handle: '老王', messageId: 'msg-9' } },
+        { __typename: 'OnlineDetails', accountId: 'wx-openid-1', handle: '老王', messageId: 'msg-9' },
+      ],
+      [
+        'LEADER_BOARD',
+        { leaderBoard: { board: '区长信箱', postId: 'p-77' } },
+        { __typename: 'LeaderBoardDetails', board: '区长信箱', postId: 'p-77' },
+      ],
+      [
+        'GRID_PATROL',
+        { gridPatrol: { gridWorkerId: 'gw-3', patrolId: 'pt-20260302' } },
+        { __typename: 'GridPatrolDetails', gridWorkerId: 'gw-3', patrolId: 'pt-20260302' },
+      ],
+      [
+        'SENSOR',
+        { sensor: { deviceId: 'noise-17', reading: 78.5, threshold: 70, unit: 'dB' } },
+        { __typename: 'SensorDetails', deviceId: 'noise-17', reading: 78.5, threshold: 70, unit: 'dB' },
+      ],
     ])('records a %s report with its own fields', async (channel, channelDetails, expected) => {
       const { complaint } = await submitOk({ ...validInput, channel, channelDetails, complainant: null });
       const res = await gql(details, { id: complaint.id });
@@ -191,7 +266,12 @@ describe('intake subgraph', () => {
       expect(complaint.region).toBeNull();
       expect((await gql(queue)).data!.placementQueue.edges.map((e: any) => e.node.id)).toContain(complaint.id);
       const res = await gql(place, { id: complaint.id, input: { regionId: '110199-004-01' } }, testCaller('dispatcher'));
-      expect(res.data!.placeComplaint).toEqual({ id: complaint.id, intakeState: 'RECEIVED', region: { id: '110199-004-01' }, areaType: 'RURAL' });
+      expect(res.data!.placeComplaint).toEqual({
+        id: complaint.id,
+        intakeState: 'RECEIVED',
+        region: { id: '110199-004-01' },
+        areaType: 'RURAL',
+      });
       expect((await gql(queue)).data!.placementQueue.edges.map((e: any) => e.node.id)).not.toContain(complaint.id);
       const updated = await waitForEvent(complaint.id, 'intake.complaint.updated');
       expect(updated.data).toMatchObject({ region: { street: '110199-004', community: '110199-004-01', grid: null }, areaType: 'RURAL' });
@@ -222,7 +302,9 @@ describe('intake subgraph', () => {
 
   describe('consultations closed at intake', () => {
     it('finds the knowledge-base answer for a question', async () => {
-      const res = await gql(`query($t: String!) { searchKnowledge(text: $t) { article { id answer category { id } } score } }`, { t: '我的社保卡丢了，怎么补办' });
+      const res = await gql(`query($t: String!) { searchKnowledge(text: $t) { article { id answer category { id } } score } }`, {
+        t: '我的社保卡丢了，怎么补办',
+      });
       expect(res.data!.searchKnowledge[0].article).toMatchObject({ id: 'kb-social-security-card', category: { id: 'other' } });
     });
 
@@ -239,8 +321,14 @@ describe('intake subgraph', () => {
       const closed = await waitForEvent(complaint.id, 'intake.complaint.closed-at-intake');
       expect(closed.data).toMatchObject({ answer: '请携带身份证到社保网点补办。', knowledgeArticleId: 'kb-social-security-card' });
       expect(eventsAbout(complaint.id).map((e) => e.type)).toEqual(['intake.complaint.closed-at-intake']);
-      const res = await gql(`query($id: ID!) { complaint(id: $id) { closedAtIntake { answer knowledgeArticle { id } closedAt } } }`, { id: complaint.id });
-      expect(res.data!.complaint.closedAtIntake).toEqual({ answer: '请携带身份证到社保网点补办。', knowledgeArticle: { id: 'kb-social-security-card' }, closedAt: clock.toISOString() });
+      const res = await gql(`query($id: ID!) { complaint(id: $id) { closedAtIntake { answer knowledgeArticle { id } closedAt } } }`, {
+        id: complaint.id,
+      });
+      expect(res.data!.complaint.closedAtIntake).toEqual({
+        answer: '请携带身份证到社保网点补办。',
+        knowledgeArticle: { id: 'kb-social-security-card' },
+        closedAt: clock.toISOString(),
+      });
     });
 
     it('closes an open complaint later, once', async () => {
@@ -252,7 +340,9 @@ describe('intake subgraph', () => {
     });
 
     it('rejects an unknown complaint id', async () => {
-      const res = await gql(`mutation { closeAtIntake(complaintId: "0190aaaa-0000-7000-8000-000000000000", input: { answer: "x" }) { id } }`);
+      const res = await gql(
+        `mutation { closeAtIntake(complaintId: "0190aaaa-0000-7000-8000-000000000000", input: { answer: "x" }) { id } }`,
+      );
       expect(res.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
       const malformed = await gql(`mutation { closeAtIntake(complaintId: "nope", input: { answer: "x" }) { id } }`);
       expect(malformed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'complaintId' });
@@ -260,19 +350,33 @@ describe('intake subgraph', () => {
   });
 
   describe('duplicates', () => {
-    const pothole = { ...validInput, categoryId: 'cooking-fumes', title: '烧烤店油烟扰民', description: '和平里小区门口烧烤店油烟很大，熏得窗户不敢开', address: '和平里', location: { lat: 39.87, lng: 116.36 } };
+    const pothole = {
+      ...validInput,
+      categoryId: 'cooking-fumes',
+      title: '烧烤店油烟扰民',
+      description: '和平里小区门口烧烤店油烟很大，熏得窗户不敢开',
+      address: '和平里',
+      location: { lat: 39.87, lng: 116.36 },
+    };
     const merge = `mutation($id: ID!, $into: ID!) { mergeComplaints(complaintId: $id, intoComplaintId: $into) { complaint { id intakeState mergedInto { id } } case { id escalatedAt reporters { complaint { id } complainant { name } } } escalated } }`;
     const unmerge = `mutation($id: ID!) { unmergeComplaint(complaintId: $id) { complaint { id intakeState mergedInto { id } } case { id reporters { complaint { id } } } } }`;
 
     it('returns a nearby, similar report of the same category as a candidate, with reasons', async () => {
       const first = (await submitOk({ ...pothole, complainant: { name: '孙一', phone: '13511112222' } })).complaint;
-      const second = await submitOk({ ...pothole, description: '烧烤店的油烟太大了，窗户都不敢开', location: { lat: 39.8705, lng: 116.3603 }, complainant: { name: '周二', phone: '13522223333' } });
+      const second = await submitOk({
+        ...pothole,
+        description: '烧烤店的油烟太大了，窗户都不敢开',
+        location: { lat: 39.8705, lng: 116.3603 },
+        complainant: { name: '周二', phone: '13522223333' },
+      });
       const candidate = second.duplicateCandidates.find((c: any) => c.complaint.id === first.id);
       expect(candidate).toBeDefined();
       expect(candidate.reasons).toEqual(expect.arrayContaining(['SAME_CATEGORY', 'NEARBY', 'SIMILAR_TEXT']));
       expect(candidate.distanceMeters).toBeLessThan(100);
       expect(candidate.score).toBeGreaterThan(0.35);
-      const again = await gql(`query($id: ID!) { duplicateCandidates(complaintId: $id) { complaint { id } } }`, { id: second.complaint.id });
+      const again = await gql(`query($id: ID!) { duplicateCandidates(complaintId: $id) { complaint { id } } }`, {
+        id: second.complaint.id,
+      });
       expect(again.data!.duplicateCandidates.map((c: any) => c.complaint.id)).toContain(first.id);
     });
 
@@ -295,12 +399,18 @@ describe('intake subgraph', () => {
       expect(merged.data!.mergeComplaints.complaint).toEqual({ id: report.id, intakeState: 'MERGED', mergedInto: { id: kase.id } });
       expect(merged.data!.mergeComplaints.case.reporters.map((r: any) => r.complaint.id)).toEqual([kase.id, report.id]);
       expect(merged.data!.mergeComplaints.escalated).toBe(false);
-      expect((await waitForEvent(report.id, 'intake.complaint.merged')).data).toMatchObject({ complaintId: report.id, intoComplaintId: kase.id });
+      expect((await waitForEvent(report.id, 'intake.complaint.merged')).data).toMatchObject({
+        complaintId: report.id,
+        intoComplaintId: kase.id,
+      });
 
       expect((await gql(merge, { id: report.id, into: kase.id })).errors?.[0]?.extensions?.code).toBe('CONFLICT');
       const third = (await submitOk(pothole)).complaint;
       expect((await gql(merge, { id: third.id, into: report.id })).errors?.[0]?.extensions?.code).toBe('CONFLICT');
-      expect((await gql(merge, { id: kase.id, into: kase.id })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'intoComplaintId' });
+      expect((await gql(merge, { id: kase.id, into: kase.id })).errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'intoComplaintId',
+      });
 
       const undone = await gql(unmerge, { id: report.id });
       expect(undone.data!.unmergeComplaint.complaint).toEqual({ id: report.id, intakeState: 'RECEIVED', mergedInto: null });
@@ -314,7 +424,11 @@ describe('intake subgraph', () => {
       const kase = (await submitOk(pothole)).complaint;
       const own = (await submitOk(pothole, testCaller('agent', { sub: 'citizen-42', roles: ['agent', 'citizen'] }))).complaint;
       await gql(merge, { id: own.id, into: kase.id });
-      const res = await gql(`query($id: ID!) { complaint(id: $id) { mergedInto { id } } }`, { id: own.id }, { ...citizen, roles: ['citizen'] });
+      const res = await gql(
+        `query($id: ID!) { complaint(id: $id) { mergedInto { id } } }`,
+        { id: own.id },
+        { ...citizen, roles: ['citizen'] },
+      );
       expect(res.data!.complaint.mergedInto).toEqual({ id: kase.id });
     });
 
@@ -344,7 +458,18 @@ describe('intake subgraph', () => {
         subject: complaintId,
         district: '110199',
         actor: 'system:dispatch',
-        data: { workOrderId: 'wo-1', complaintId, unitId: 'unit-110199-001', ruleId: null, ruleVersion: null, role: 'LEAD', categoryId: 'property.fees', urgency: 'GENERAL', areaType: null, dispatchedAt: '2026-03-09T09:00:00.000Z' },
+        data: {
+          workOrderId: 'wo-1',
+          complaintId,
+          unitId: 'unit-110199-001',
+          ruleId: null,
+          ruleVersion: null,
+          role: 'LEAD',
+          categoryId: 'property.fees',
+          urgency: 'GENERAL',
+          areaType: null,
+          dispatchedAt: '2026-03-09T09:00:00.000Z',
+        },
       });
 
     it('corrects the category, announcing only what changed', async () => {
@@ -363,13 +488,33 @@ describe('intake subgraph', () => {
       await waitFor(async () => (await gql(at, { id: complaint.id })).data!.complaint.dispatchedAt, 'dispatchedAt');
       // The same envelope id again, even with other data, is recognised by the inbox and skipped.
       await bus.publish([toBusMessage({ ...event, data: { ...event.data, dispatchedAt: '2026-03-10T09:00:00.000Z' } })]);
-      const later = createEvent(ComplaintReceived, { subject: complaint.id, district: '110199', actor: 'x', data: { complaintId: complaint.id, channel: 'HOTLINE', categoryId: 'other', type: 'HELP', urgency: 'GENERAL', region: { district: '110199', street: null, community: null, grid: null }, areaType: null, location: null, receivedAt: clock.toISOString() } });
+      const later = createEvent(ComplaintReceived, {
+        subject: complaint.id,
+        district: '110199',
+        actor: 'x',
+        data: {
+          complaintId: complaint.id,
+          channel: 'HOTLINE',
+          categoryId: 'other',
+          type: 'HELP',
+          urgency: 'GENERAL',
+          region: { district: '110199', street: null, community: null, grid: null },
+          areaType: null,
+          location: null,
+          receivedAt: clock.toISOString(),
+        },
+      });
       await bus.publish([toBusMessage(later)]);
       await waitFor(() => received.find((m) => parseEnvelope(m.value).id === later.id), 'a later message on the topic');
-      expect((await gql(at, { id: complaint.id })).data!.complaint).toEqual({ dispatchedAt: '2026-03-09T09:00:00.000Z', intakeState: 'DISPATCHED' });
+      expect((await gql(at, { id: complaint.id })).data!.complaint).toEqual({
+        dispatchedAt: '2026-03-09T09:00:00.000Z',
+        intakeState: 'DISPATCHED',
+      });
       const res = await gql(update, { id: complaint.id, input: { title: '改一下' } });
       expect(res.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-      const close = await gql(`mutation($id: ID!) { closeAtIntake(complaintId: $id, input: { answer: "x" }) { id } }`, { id: complaint.id });
+      const close = await gql(`mutation($id: ID!) { closeAtIntake(complaintId: $id, input: { answer: "x" }) { id } }`, {
+        id: complaint.id,
+      });
       expect(close.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     });
 
@@ -385,13 +530,20 @@ describe('intake subgraph', () => {
 
     it('refuses corrections by an analyst', async () => {
       const { complaint } = await submitOk(validInput);
-      expect((await gql(update, { id: complaint.id, input: { title: 'x' } }, testCaller('analyst'))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect((await gql(update, { id: complaint.id, input: { title: 'x' } }, testCaller('analyst'))).errors?.[0]?.extensions?.code).toBe(
+        'FORBIDDEN',
+      );
     });
   });
 
   describe('finding complaints', () => {
     it('searches Chinese text, newest first, every word required', async () => {
-      const { complaint } = await submitOk({ ...validInput, categoryId: 'construction-noise.night', title: '工地夜间打桩', description: '凌晨两点工地还在打桩，吵得孩子睡不着' });
+      const { complaint } = await submitOk({
+        ...validInput,
+        categoryId: 'construction-noise.night',
+        title: '工地夜间打桩',
+        description: '凌晨两点工地还在打桩，吵得孩子睡不着',
+      });
       const search = `query($t: String!) { searchComplaints(text: $t, first: 5) { totalCount edges { node { id } } } }`;
       const hit = await gql(search, { t: '打桩' });
       expect(hit.data!.searchComplaints.edges[0].node.id).toBe(complaint.id);
@@ -412,8 +564,14 @@ describe('intake subgraph', () => {
 
     it('resolves complaints as entities for the other subgraphs', async () => {
       const { complaint } = await submitOk(validInput);
-      const res = await gql(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Complaint { id title intakeState complainant { masked } } } }`, { r: [{ __typename: 'Complaint', id: complaint.id }] }, testCaller('dispatcher'));
-      expect(res.data!._entities).toEqual([{ id: complaint.id, title: '物业乱收费', intakeState: 'RECEIVED', complainant: { masked: true } }]);
+      const res = await gql(
+        `query($r: [_Any!]!) { _entities(representations: $r) { ... on Complaint { id title intakeState complainant { masked } } } }`,
+        { r: [{ __typename: 'Complaint', id: complaint.id }] },
+        testCaller('dispatcher'),
+      );
+      expect(res.data!._entities).toEqual([
+        { id: complaint.id, title: '物业乱收费', intakeState: 'RECEIVED', complainant: { masked: true } },
+      ]);
     });
   });
 
@@ -421,11 +579,19 @@ describe('intake subgraph', () => {
     const admin = testCaller('admin');
     it('lists the taxonomy from its top level down', async () => {
       const res = await gql(`{ categories { id name children { id } } }`);
-      expect(res.data!.categories[0]).toEqual({ id: 'property', name: '物业管理', children: [{ id: 'property.service' }, { id: 'property.fees' }, { id: 'property.repair' }] });
+      expect(res.data!.categories[0]).toEqual({
+        id: 'property',
+        name: '物业管理',
+        children: [{ id: 'property.service' }, { id: 'property.fees' }, { id: 'property.repair' }],
+      });
     });
 
     it('lets an admin create, rename and move a category', async () => {
-      const created = await gql(`mutation { createCategory(input: { id: "noise.traffic", name: "交通噪声", parentId: "noise" }) { id name parent { id } } }`, {}, admin);
+      const created = await gql(
+        `mutation { createCategory(input: { id: "noise.traffic", name: "交通噪声", parentId: "noise" }) { id name parent { id } } }`,
+        {},
+        admin,
+      );
       expect(created.data!.createCategory).toEqual({ id: 'noise.traffic', name: '交通噪声', parent: { id: 'noise' } });
       const renamed = await gql(`mutation { renameCategory(id: "noise.traffic", name: "道路交通噪声") { name } }`, {}, admin);
       expect(renamed.data!.renameCategory.name).toBe('道路交通噪声');
@@ -438,9 +604,21 @@ describe('intake subgraph', () => {
 
     it.each([
       ['a move under its own child', `mutation { moveCategory(id: "property", parentId: "property.fees") { id } }`, 'parentId'],
-      ['an id of four parts', `mutation { createCategory(input: { id: "property.fees.deep.x", name: "x", parentId: "property.fees" }) { id } }`, 'input.id'],
-      ['a move making the taxonomy four levels deep', `mutation { moveCategory(id: "utilities", parentId: "traffic.parking") { id } }`, 'parentId'],
-      ['a parent that does not exist', `mutation { createCategory(input: { id: "x-new", name: "x", parentId: "nope" }) { id } }`, 'input.parentId'],
+      [
+        'an id of four parts',
+        `mutation { createCategory(input: { id: "property.fees.deep.x", name: "x", parentId: "property.fees" }) { id } }`,
+        'input.id',
+      ],
+      [
+        'a move making the taxonomy four levels deep',
+        `mutation { moveCategory(id: "utilities", parentId: "traffic.parking") { id } }`,
+        'parentId',
+      ],
+      [
+        'a parent that does not exist',
+        `mutation { createCategory(input: { id: "x-new", name: "x", parentId: "nope" }) { id } }`,
+        'input.parentId',
+      ],
       ['a malformed id', `mutation { createCategory(input: { id: "Bad Id", name: "x" }) { id } }`, 'input.id'],
       ['an empty name', `mutation { renameCategory(id: "other", name: " ") { id } }`, 'name'],
       ['an unknown category', `mutation { renameCategory(id: "nope", name: "x") { id } }`, 'id'],

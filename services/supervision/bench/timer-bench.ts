@@ -34,7 +34,13 @@ async function main(): Promise<void> {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   // Migrated as the service does; then a pool of our own, so it is closed before the database is dropped.
-  const migrated = await openDatabase({ url, dataDir: 'memory://', migrationsDir: path.join(__dirname, '../prisma/migrations'), createClient: (adapter) => new PrismaClient({ adapter }), poolSize: 1 });
+  const migrated = await openDatabase({
+    url,
+    dataDir: 'memory://',
+    migrationsDir: path.join(__dirname, '../prisma/migrations'),
+    createClient: (adapter) => new PrismaClient({ adapter }),
+    poolSize: 1,
+  });
   await migrated.close();
   const pool = new pg.Pool({ connectionString: url, max: replicas + 2 });
   const db = { client: new PrismaClient({ adapter: new PrismaPg(pool) }) };
@@ -68,8 +74,12 @@ async function main(): Promise<void> {
     );
     await sql.query(`ANALYZE "deadline"`);
     const loadedIn = (Date.now() - loadStarted) / 1000;
-    const { rows: [count] } = await sql.query<{ n: string }>(`SELECT count(*) AS n FROM "deadline" WHERE "state" = 'PENDING'`);
-    console.log(`loaded ${count!.n} open deadlines in ${loadedIn.toFixed(1)} s (${due} due over ${windowS} s); ${replicas} engine(s), batch ${batchSize}, poll 250 ms`);
+    const {
+      rows: [count],
+    } = await sql.query<{ n: string }>(`SELECT count(*) AS n FROM "deadline" WHERE "state" = 'PENDING'`);
+    console.log(
+      `loaded ${count!.n} open deadlines in ${loadedIn.toFixed(1)} s (${due} due over ${windowS} s); ${replicas} engine(s), batch ${batchSize}, poll 250 ms`,
+    );
     if (Date.now() > windowStart) console.log('warning: the load ran into the measurement window; the first deadlines start late');
 
     // Lateness is taken when the batch that reported a deadline has committed (the engine's `published` hook runs after commit).
@@ -102,15 +112,21 @@ async function main(): Promise<void> {
     while (Date.now() < endAt) await new Promise((r) => setTimeout(r, 500));
     await Promise.all(engines.map((e) => e.stop()));
 
-    const { rows: [check] } = await sql.query<{ reported: string; distinct: string; left: string }>(
+    const {
+      rows: [check],
+    } = await sql.query<{ reported: string; distinct: string; left: string }>(
       `SELECT (SELECT count(*) FROM "timer_event" WHERE "level" = 'OVERDUE') AS reported,
               (SELECT count(DISTINCT "deadline_id") FROM "timer_event" WHERE "level" = 'OVERDUE') AS distinct,
               (SELECT count(*) FROM "deadline" WHERE "state" = 'PENDING' AND "due_at" <= now()) AS left`,
     );
-    if (process.env.BENCH_TRACE) console.log(lateness.filter((_, i) => i % 50 === 0).join(" "));
+    if (process.env.BENCH_TRACE) console.log(lateness.filter((_, i) => i % 50 === 0).join(' '));
     const sorted = [...lateness].sort((a, b) => a - b);
-    console.log(`overdue reports: ${check!.reported} (distinct deadlines ${check!.distinct}, expected ${due}); due but unreported at the end: ${check!.left}`);
-    console.log(`lateness (due time → committed to the outbox), ms: p50 ${percentile(sorted, 50)}  p99 ${percentile(sorted, 99)}  max ${sorted.at(-1)}  min ${sorted[0]}`);
+    console.log(
+      `overdue reports: ${check!.reported} (distinct deadlines ${check!.distinct}, expected ${due}); due but unreported at the end: ${check!.left}`,
+    );
+    console.log(
+      `lateness (due time → committed to the outbox), ms: p50 ${percentile(sorted, 50)}  p99 ${percentile(sorted, 99)}  max ${sorted.at(-1)}  min ${sorted[0]}`,
+    );
     console.log(`within 1 s: ${((sorted.filter((l) => l <= 1000).length / Math.max(1, sorted.length)) * 100).toFixed(3)}%`);
   } finally {
     await sql.end();

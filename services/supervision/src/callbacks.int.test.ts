@@ -1,4 +1,15 @@
-import { CallbackRecorded, CaseExempted, CaseSentBack, createEvent, createInProcessBus, newId, parseEnvelope, toBusMessage, WorkOrderClosed, type DeliveredMessage } from '@hotline/shared';
+import {
+  CallbackRecorded,
+  CaseExempted,
+  CaseSentBack,
+  createEvent,
+  createInProcessBus,
+  newId,
+  parseEnvelope,
+  toBusMessage,
+  WorkOrderClosed,
+  type DeliveredMessage,
+} from '@hotline/shared';
 import { postGraphQL, silentLogger, testCaller, TEST_CALLER_SECRET, waitFor } from '@hotline/shared/testing';
 import { readSupervisionEnvironment, startSupervision, type StartedSupervision } from './index';
 
@@ -18,10 +29,23 @@ describe('callbacks', () => {
   const clock = T;
 
   const closeOrder = async (o: { workOrderId: string; complaintId: string; unitId: string }) => {
-    await bus.publish([toBusMessage(createEvent(WorkOrderClosed, { subject: o.complaintId, district: '110199', actor: 'handler-1', data: { ...o, closedAt: T.toISOString() } }))]);
+    await bus.publish([
+      toBusMessage(
+        createEvent(WorkOrderClosed, {
+          subject: o.complaintId,
+          district: '110199',
+          actor: 'handler-1',
+          data: { ...o, closedAt: T.toISOString() },
+        }),
+      ),
+    ]);
   };
   const read = async (complaintId: string, caller = testCaller('supervisor')) => {
-    const res = await postGraphQL(service.url, { query: callbackOf, variables: { representations: [{ __typename: 'Complaint', id: complaintId }] } }, { caller });
+    const res = await postGraphQL(
+      service.url,
+      { query: callbackOf, variables: { representations: [{ __typename: 'Complaint', id: complaintId }] } },
+      { caller },
+    );
     expect(res.errors).toBeUndefined();
     return res.data!._entities[0] as { callback: Record<string, any> | null; supervisionOrders: Array<Record<string, any>> };
   };
@@ -32,13 +56,21 @@ describe('callbacks', () => {
     const callback = await waitFor(async () => (await read(o.complaintId)).callback, 'the callback task');
     return { ...o, callbackId: callback.id as string, callback };
   };
-  const events = (type: string, complaintId: string) => seen.map((m) => parseEnvelope(m.value)).filter((e) => e.type === type && e.subject === complaintId);
-  const run = (query: string, variables: Record<string, unknown>, caller: ReturnType<typeof testCaller> | null) => postGraphQL(service.url, { query, variables }, { caller });
+  const events = (type: string, complaintId: string) =>
+    seen.map((m) => parseEnvelope(m.value)).filter((e) => e.type === type && e.subject === complaintId);
+  const run = (query: string, variables: Record<string, unknown>, caller: ReturnType<typeof testCaller> | null) =>
+    postGraphQL(service.url, { query, variables }, { caller });
 
   beforeAll(async () => {
     await bus.start();
     await bus.subscribe({ groupId: 'test', topics: [CallbackRecorded.topic], handle: async (m) => void seen.push(m) });
-    const env = readSupervisionEnvironment({ SUPERVISION_PORT: '0', DATA_DIR: 'memory://', CALLER_SECRET: TEST_CALLER_SECRET, DEMO_DATA: 'true', SUPERVISION_TIMER: 'false' });
+    const env = readSupervisionEnvironment({
+      SUPERVISION_PORT: '0',
+      DATA_DIR: 'memory://',
+      CALLER_SECRET: TEST_CALLER_SECRET,
+      DEMO_DATA: 'true',
+      SUPERVISION_TIMER: 'false',
+    });
     service = await startSupervision(env, { bus, logger: silentLogger(), now: () => clock });
   });
   afterAll(async () => {
@@ -48,19 +80,45 @@ describe('callbacks', () => {
 
   it('makes a callback due when a work order closes, listed among the due ones; the same closing again adds none', async () => {
     const c = await closedCase();
-    expect(c.callback).toMatchObject({ state: 'DUE', attempt: 1, dueAt: T.toISOString(), workOrderId: c.workOrderId, unit: { id: 'unit-110199-001' } });
+    expect(c.callback).toMatchObject({
+      state: 'DUE',
+      attempt: 1,
+      dueAt: T.toISOString(),
+      workOrderId: c.workOrderId,
+      unit: { id: 'unit-110199-001' },
+    });
     await closeOrder(c);
     const list = await run(due, { filter: { state: 'DUE' } }, testCaller('agent'));
-    expect(list.data!.callbackTasks.edges.filter((e: { node: { complaint: { id: string } } }) => e.node.complaint.id === c.complaintId)).toHaveLength(1);
+    expect(
+      list.data!.callbackTasks.edges.filter((e: { node: { complaint: { id: string } } }) => e.node.complaint.id === c.complaintId),
+    ).toHaveLength(1);
   });
 
   it('records the three questions and the rating with CallbackRecorded; a second record is refused', async () => {
     const c = await closedCase();
-    const res = await run(recordCallback, { input: { id: c.callbackId, contacted: true, solved: true, rating: 'BASICALLY_SATISFIED' } }, testCaller('agent'));
+    const res = await run(
+      recordCallback,
+      { input: { id: c.callbackId, contacted: true, solved: true, rating: 'BASICALLY_SATISFIED' } },
+      testCaller('agent'),
+    );
     expect(res.data!.recordCallback).toMatchObject({ state: 'DONE', contacted: true, solved: true, rating: 'BASICALLY_SATISFIED' });
-    const [event] = await waitFor(() => events(CallbackRecorded.type, c.complaintId).length > 0 && events(CallbackRecorded.type, c.complaintId), 'CallbackRecorded');
-    expect(event!.data).toMatchObject({ callbackId: c.callbackId, workOrderId: c.workOrderId, unitId: 'unit-110199-001', rating: 'BASICALLY_SATISFIED', contacted: true, solved: true });
-    const again = await run(recordCallback, { input: { id: c.callbackId, contacted: null, solved: null, rating: 'NO_COMMENT' } }, testCaller('agent'));
+    const [event] = await waitFor(
+      () => events(CallbackRecorded.type, c.complaintId).length > 0 && events(CallbackRecorded.type, c.complaintId),
+      'CallbackRecorded',
+    );
+    expect(event!.data).toMatchObject({
+      callbackId: c.callbackId,
+      workOrderId: c.workOrderId,
+      unitId: 'unit-110199-001',
+      rating: 'BASICALLY_SATISFIED',
+      contacted: true,
+      solved: true,
+    });
+    const again = await run(
+      recordCallback,
+      { input: { id: c.callbackId, contacted: null, solved: null, rating: 'NO_COMMENT' } },
+      testCaller('agent'),
+    );
     expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
   });
 
@@ -71,12 +129,24 @@ describe('callbacks', () => {
     const second = testCaller('admin', { sub: 'admin-2' });
     const noReason = await run(requestExemption, { id: c.callbackId, reason: '' }, first);
     expect(noReason.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
-    expect((await run(requestExemption, { id: c.callbackId, reason: '诉求超出政策范围' }, testCaller('agent'))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await run(requestExemption, { id: c.callbackId, reason: '诉求超出政策范围' }, first)).data!.requestExemption.state).toBe('EXEMPTION_REQUESTED');
+    expect(
+      (await run(requestExemption, { id: c.callbackId, reason: '诉求超出政策范围' }, testCaller('agent'))).errors?.[0]?.extensions?.code,
+    ).toBe('FORBIDDEN');
+    expect((await run(requestExemption, { id: c.callbackId, reason: '诉求超出政策范围' }, first)).data!.requestExemption.state).toBe(
+      'EXEMPTION_REQUESTED',
+    );
     expect((await run(approveExemption, { id: c.callbackId }, first)).errors?.[0]?.extensions?.code).toBe('CONFLICT');
     const approved = await run(approveExemption, { id: c.callbackId }, second);
-    expect(approved.data!.approveExemption).toMatchObject({ state: 'EXEMPTED', reviewedBy: 'admin-2', exemptionRequestedBy: 'sup-1', reviewReason: '诉求超出政策范围' });
-    const [event] = await waitFor(() => events(CaseExempted.type, c.complaintId).length > 0 && events(CaseExempted.type, c.complaintId), 'CaseExempted');
+    expect(approved.data!.approveExemption).toMatchObject({
+      state: 'EXEMPTED',
+      reviewedBy: 'admin-2',
+      exemptionRequestedBy: 'sup-1',
+      reviewReason: '诉求超出政策范围',
+    });
+    const [event] = await waitFor(
+      () => events(CaseExempted.type, c.complaintId).length > 0 && events(CaseExempted.type, c.complaintId),
+      'CaseExempted',
+    );
     expect(event!.data).toMatchObject({ workOrderId: c.workOrderId, reason: '诉求超出政策范围', approvedBy: 'admin-2' });
   });
 
@@ -107,9 +177,23 @@ describe('callbacks', () => {
     const c = await closedCase();
     expect((await read(c.complaintId, testCaller('handler', { unit: 'unit-110199-001' }))).callback).not.toBeNull();
     expect((await read(c.complaintId, testCaller('handler', { unit: 'unit-110199-002' }))).callback).toBeNull();
-    expect((await run(recordCallback, { input: { id: newId(), contacted: true, solved: true, rating: 'SATISFIED' } }, testCaller('agent'))).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    expect((await run(recordCallback, { input: { id: c.callbackId, contacted: true, solved: true, rating: 'SATISFIED' } }, testCaller('agent', { district: '110105' }))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await run(recordCallback, { input: { id: c.callbackId, contacted: true, solved: true, rating: 'SATISFIED' } }, null)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(
+      (await run(recordCallback, { input: { id: newId(), contacted: true, solved: true, rating: 'SATISFIED' } }, testCaller('agent')))
+        .errors?.[0]?.extensions?.code,
+    ).toBe('NOT_FOUND');
+    expect(
+      (
+        await run(
+          recordCallback,
+          { input: { id: c.callbackId, contacted: true, solved: true, rating: 'SATISFIED' } },
+          testCaller('agent', { district: '110105' }),
+        )
+      ).errors?.[0]?.extensions?.code,
+    ).toBe('FORBIDDEN');
+    expect(
+      (await run(recordCallback, { input: { id: c.callbackId, contacted: true, solved: true, rating: 'SATISFIED' } }, null)).errors?.[0]
+        ?.extensions?.code,
+    ).toBe('UNAUTHENTICATED');
     expect((await run(due, {}, testCaller('handler', { unit: 'unit-110199-001' }))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });

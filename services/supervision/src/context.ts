@@ -16,12 +16,25 @@ export interface SupervisionContext extends SubgraphContext {
 
 function createLoaders(store: SupervisionStore) {
   return {
-    deadlinesOfComplaint: groupLoader((ids) => store.deadlinesByComplaints(ids), (d) => d.complaintId),
-    ordersOfComplaint: groupLoader((ids) => store.ordersByComplaints(ids), (o) => o.complaintId),
-    callbacksOfComplaint: groupLoader((ids) => store.callbacksByComplaints(ids), (t) => t.complaintId),
+    deadlinesOfComplaint: groupLoader(
+      (ids) => store.deadlinesByComplaints(ids),
+      (d) => d.complaintId,
+    ),
+    ordersOfComplaint: groupLoader(
+      (ids) => store.ordersByComplaints(ids),
+      (o) => o.complaintId,
+    ),
+    callbacksOfComplaint: groupLoader(
+      (ids) => store.callbacksByComplaints(ids),
+      (t) => t.complaintId,
+    ),
   };
 }
 
 export const createContextFactory =
-  (useCases: { supervision: SupervisionManager; orders: SupervisionOrders; callbacks: Callbacks }, store: SupervisionStore, now: () => Date) =>
+  (
+    useCases: { supervision: SupervisionManager; orders: SupervisionOrders; callbacks: Callbacks },
+    store: SupervisionStore,
+    now: () => Date,
+  ) =>
   (caller: RequestCaller): SupervisionContext => ({ caller, ...useCases, loaders: createLoaders(store), now: now() });

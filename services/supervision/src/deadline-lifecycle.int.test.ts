@@ -60,7 +60,13 @@ describe('deadlines following the case', () => {
   let service: StartedSupervision;
 
   const emit = (contract: EventContract, complaintId: string, data: Record<string, unknown>, occurredAt = clock): Envelope =>
-    createEvent(contract as typeof WorkOrderAccepted, { subject: complaintId, district: '110199', actor: 'handler-1', occurredAt, data: data as never });
+    createEvent(contract as typeof WorkOrderAccepted, {
+      subject: complaintId,
+      district: '110199',
+      actor: 'handler-1',
+      occurredAt,
+      data: data as never,
+    });
   const publish = (...events: Envelope[]) => bus.publish(events.map(toBusMessage));
 
   /** A general property-fees order of the first street, dispatched at T: RESPOND T+2h, ACCEPT T+1d, REPLY T+5d, CLOSE T+7d. */
@@ -84,7 +90,11 @@ describe('deadlines following the case', () => {
 
   type Row = Record<string, any>;
   const read = async (complaintId: string, caller = testCaller('supervisor')): Promise<Row[]> => {
-    const res = await postGraphQL(service.url, { query: deadlinesQuery, variables: { representations: [{ __typename: 'Complaint', id: complaintId }] } }, { caller });
+    const res = await postGraphQL(
+      service.url,
+      { query: deadlinesQuery, variables: { representations: [{ __typename: 'Complaint', id: complaintId }] } },
+      { caller },
+    );
     expect(res.errors).toBeUndefined();
     return (res.data!._entities[0]?.deadlines ?? []) as Row[];
   };
@@ -144,7 +154,10 @@ describe('deadlines following the case', () => {
 
   it('replying meets REPLY and closing meets CLOSE', async () => {
     const o = await newOrder();
-    await publish(emit(WorkOrderReplied, o.complaintId, { ...o, repliedAt: iso(minutes(600)) }), emit(WorkOrderClosed, o.complaintId, { ...o, closedAt: iso(minutes(700)) }));
+    await publish(
+      emit(WorkOrderReplied, o.complaintId, { ...o, repliedAt: iso(minutes(600)) }),
+      emit(WorkOrderClosed, o.complaintId, { ...o, closedAt: iso(minutes(700)) }),
+    );
     const ds = await deadlines(o.complaintId, (d) => kind(d, 'CLOSE').state === 'MET');
     expect([kind(ds, 'REPLY').state, kind(ds, 'REPLY').metLate, kind(ds, 'CLOSE').metAt]).toEqual(['MET', false, iso(minutes(700))]);
   });
@@ -153,7 +166,15 @@ describe('deadlines following the case', () => {
     const o = await newOrder();
     await publish(emit(WorkOrderAccepted, o.complaintId, { ...o, acceptedAt: iso(minutes(10)) }));
     await deadlines(o.complaintId, (d) => kind(d, 'ACCEPT').state === 'MET');
-    await publish(emit(WorkOrderReturned, o.complaintId, { ...o, reasonCode: 'NOT_OURS', reason: 'not this street', returns: 1, returnedAt: iso(minutes(40)) }));
+    await publish(
+      emit(WorkOrderReturned, o.complaintId, {
+        ...o,
+        reasonCode: 'NOT_OURS',
+        reason: 'not this street',
+        returns: 1,
+        returnedAt: iso(minutes(40)),
+      }),
+    );
     const ds = await deadlines(o.complaintId, (d) => kind(d, 'CLOSE').state === 'CANCELLED');
     expect(ds.map((d) => [d.kind, d.state])).toEqual([
       ['RESPOND', 'MET'],
@@ -175,14 +196,27 @@ describe('deadlines following the case', () => {
 
   it('a case transferred to another district has every open deadline cancelled here', async () => {
     const o = await newOrder();
-    await publish(emit(ComplaintTransferred, o.complaintId, { complaintId: o.complaintId, fromDistrict: '110199', toDistrict: '110105', reason: '属地在朝阳区', transferredAt: iso(minutes(15)) }));
+    await publish(
+      emit(ComplaintTransferred, o.complaintId, {
+        complaintId: o.complaintId,
+        fromDistrict: '110199',
+        toDistrict: '110105',
+        reason: '属地在朝阳区',
+        transferredAt: iso(minutes(15)),
+      }),
+    );
     const ds = await deadlines(o.complaintId, (d) => d.every((x) => x.state === 'CANCELLED'));
     expect(ds).toHaveLength(4);
   });
 
   it('reopening sets new REPLY and CLOSE deadlines in a new round, from reopening, superseding what was open; announced again, nothing changes', async () => {
     const o = await newOrder();
-    const reopened = emit(WorkOrderReopened, o.complaintId, { ...o, reason: 'citizen dissatisfied', rehandles: 1, reopenedAt: iso(minutes(3 * 24 * 60)) });
+    const reopened = emit(WorkOrderReopened, o.complaintId, {
+      ...o,
+      reason: 'citizen dissatisfied',
+      rehandles: 1,
+      reopenedAt: iso(minutes(3 * 24 * 60)),
+    });
     await publish(reopened);
     const ds = await deadlines(o.complaintId, (d) => d.length === 6);
     expect(ds.filter((d) => d.round === 1).map((d) => [d.kind, d.dueAt, d.state])).toEqual([
@@ -190,7 +224,10 @@ describe('deadlines following the case', () => {
       ['CLOSE', iso(minutes(10 * 24 * 60)), 'PENDING'],
     ]);
     expect([kind(ds, 'REPLY').state, kind(ds, 'CLOSE').state]).toEqual(['CANCELLED', 'CANCELLED']);
-    await publish(reopened, emit(WorkOrderReopened, o.complaintId, { ...o, reason: 'again', rehandles: 1, reopenedAt: iso(minutes(4 * 24 * 60)) }));
+    await publish(
+      reopened,
+      emit(WorkOrderReopened, o.complaintId, { ...o, reason: 'again', rehandles: 1, reopenedAt: iso(minutes(4 * 24 * 60)) }),
+    );
     await service.timer.tick();
     expect(await read(o.complaintId)).toHaveLength(6);
   });
@@ -212,10 +249,20 @@ describe('deadlines following the case', () => {
     const complaintId = newId();
     const whistleId = newId();
     await publish(
-      emit(WhistleBlown, complaintId, { whistleId, complaintId, streetUnitId: 'unit-110199-001', departmentUnitIds: ['unit-110199-cgw', 'unit-110199-zjw'], reason: 'illegal construction', reportInMinutes: 30, blownAt: T.toISOString() }),
+      emit(WhistleBlown, complaintId, {
+        whistleId,
+        complaintId,
+        streetUnitId: 'unit-110199-001',
+        departmentUnitIds: ['unit-110199-cgw', 'unit-110199-zjw'],
+        reason: 'illegal construction',
+        reportInMinutes: 30,
+        blownAt: T.toISOString(),
+      }),
     );
     await deadlines(complaintId, (d) => d.length === 2);
-    await publish(emit(WhistleReportedIn, complaintId, { whistleId, complaintId, unitId: 'unit-110199-cgw', late: true, reportedAt: iso(minutes(45)) }));
+    await publish(
+      emit(WhistleReportedIn, complaintId, { whistleId, complaintId, unitId: 'unit-110199-cgw', late: true, reportedAt: iso(minutes(45)) }),
+    );
     const ds = await deadlines(complaintId, (d) => d.some((x) => x.state === 'MET'));
     expect(ds.map((d) => [d.kind, d.unit.id, d.state, d.metLate, d.ruleId])).toEqual([
       ['REPORT_IN', 'unit-110199-cgw', 'MET', true, null],
@@ -223,9 +270,15 @@ describe('deadlines following the case', () => {
     ]);
     clock = at(minutes(30));
     await service.timer.tick();
-    await waitFor(() => timerEvents(DeadlineOverdue.type).find((e) => (e.data as { workOrderId: string }).workOrderId === whistleId), 'the REPORT_IN overdue report');
+    await waitFor(
+      () => timerEvents(DeadlineOverdue.type).find((e) => (e.data as { workOrderId: string }).workOrderId === whistleId),
+      'the REPORT_IN overdue report',
+    );
     expect(kind(await read(complaintId), 'REPORT_IN').state).toBe('MET');
-    expect((await read(complaintId)).find((d) => d.unit.id === 'unit-110199-zjw')).toMatchObject({ state: 'OVERDUE', overdueAt: iso(minutes(30)) });
+    expect((await read(complaintId)).find((d) => d.unit.id === 'unit-110199-zjw')).toMatchObject({
+      state: 'OVERDUE',
+      overdueAt: iso(minutes(30)),
+    });
   });
 
   describe('the timer through the service', () => {
@@ -243,12 +296,26 @@ describe('deadlines following the case', () => {
         return found.length > 0 && found;
       }, 'DeadlineOverdue on the bus');
       expect(reported).toHaveLength(1);
-      expect(reported[0]).toMatchObject({ subject: o.complaintId, district: '110199', actor: 'system:supervision', data: { kind: 'RESPOND', unitId: 'unit-110199-002', dueAt: iso(minutes(120)), overdueAt: iso(minutes(120)) } });
+      expect(reported[0]).toMatchObject({
+        subject: o.complaintId,
+        district: '110199',
+        actor: 'system:supervision',
+        data: { kind: 'RESPOND', unitId: 'unit-110199-002', dueAt: iso(minutes(120)), overdueAt: iso(minutes(120)) },
+      });
       ds = await read(o.complaintId);
       expect(kind(ds, 'RESPOND').state).toBe('OVERDUE');
       // Reported overdue, it leads the unit's at-risk list until it is met.
-      const risk = await postGraphQL(service.url, { query: `query { atRisk(unitId: "unit-110199-002", first: 1) { edges { node { kind state workOrderId timeLeftMinutes } } } }` }, { caller: testCaller('supervisor') });
-      expect(risk.data!.atRisk.edges[0].node).toMatchObject({ kind: 'RESPOND', state: 'OVERDUE', workOrderId: o.workOrderId, timeLeftMinutes: 0 });
+      const risk = await postGraphQL(
+        service.url,
+        { query: `query { atRisk(unitId: "unit-110199-002", first: 1) { edges { node { kind state workOrderId timeLeftMinutes } } } }` },
+        { caller: testCaller('supervisor') },
+      );
+      expect(risk.data!.atRisk.edges[0].node).toMatchObject({
+        kind: 'RESPOND',
+        state: 'OVERDUE',
+        workOrderId: o.workOrderId,
+        timeLeftMinutes: 0,
+      });
       // Met after being reported overdue: met, late.
       await publish(emit(CitizenContacted, o.complaintId, { ...o, contactedAt: iso(minutes(130)) }));
       ds = await deadlines(o.complaintId, (d) => kind(d, 'RESPOND').state === 'MET');
@@ -261,22 +328,45 @@ describe('deadlines following the case', () => {
       await service.timer.tick();
       clock = at(minutes(120));
       await service.timer.tick();
-      const all = await postGraphQL(service.url, { query: alertsQuery, variables: { filter: { unitIds: ['unit-110199-003'] } } }, { caller: testCaller('supervisor') });
+      const all = await postGraphQL(
+        service.url,
+        { query: alertsQuery, variables: { filter: { unitIds: ['unit-110199-003'] } } },
+        { caller: testCaller('supervisor') },
+      );
       expect(all.errors).toBeUndefined();
       const edges = all.data!.deadlineAlerts.edges as Array<{ cursor: string; node: Row }>;
       expect(edges.map((e) => [e.node.level, e.node.kind, e.node.workOrderId])).toEqual([
         ['WARNING', 'RESPOND', o.workOrderId],
         ['OVERDUE', 'RESPOND', o.workOrderId],
       ]);
-      const after = await postGraphQL(service.url, { query: alertsQuery, variables: { after: edges[0]!.cursor, filter: { unitIds: ['unit-110199-003'], levels: ['OVERDUE'] } } }, { caller: testCaller('handler', { unit: 'unit-110199-003' }) });
-      expect(after.data!.deadlineAlerts).toMatchObject({ afterFound: true, edges: [{ node: { level: 'OVERDUE', unit: { id: 'unit-110199-003' }, complaint: { id: o.complaintId } } }] });
-      const other = await postGraphQL(service.url, { query: alertsQuery, variables: { filter: { unitIds: ['unit-110199-003'] } } }, { caller: testCaller('handler', { unit: 'unit-110199-001' }) });
+      const after = await postGraphQL(
+        service.url,
+        { query: alertsQuery, variables: { after: edges[0]!.cursor, filter: { unitIds: ['unit-110199-003'], levels: ['OVERDUE'] } } },
+        { caller: testCaller('handler', { unit: 'unit-110199-003' }) },
+      );
+      expect(after.data!.deadlineAlerts).toMatchObject({
+        afterFound: true,
+        edges: [{ node: { level: 'OVERDUE', unit: { id: 'unit-110199-003' }, complaint: { id: o.complaintId } } }],
+      });
+      const other = await postGraphQL(
+        service.url,
+        { query: alertsQuery, variables: { filter: { unitIds: ['unit-110199-003'] } } },
+        { caller: testCaller('handler', { unit: 'unit-110199-001' }) },
+      );
       expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       const analyst = await postGraphQL(service.url, { query: alertsQuery }, { caller: testCaller('analyst') });
       expect(analyst.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-      const unknown = await postGraphQL(service.url, { query: alertsQuery, variables: { after: newId(), filter: { unitIds: ['unit-110199-003'] } } }, { caller: testCaller('supervisor') });
+      const unknown = await postGraphQL(
+        service.url,
+        { query: alertsQuery, variables: { after: newId(), filter: { unitIds: ['unit-110199-003'] } } },
+        { caller: testCaller('supervisor') },
+      );
       expect(unknown.data!.deadlineAlerts.afterFound).toBe(false);
-      const bad = await postGraphQL(service.url, { query: alertsQuery, variables: { after: 'nope' } }, { caller: testCaller('supervisor') });
+      const bad = await postGraphQL(
+        service.url,
+        { query: alertsQuery, variables: { after: 'nope' } },
+        { caller: testCaller('supervisor') },
+      );
       expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     });
   });
@@ -287,7 +377,11 @@ describe('deadlines following the case', () => {
       await publish(emit(WorkOrderAccepted, o.complaintId, { ...o, acceptedAt: iso(minutes(10)) }));
       await deadlines(o.complaintId, (d) => kind(d, 'ACCEPT').state === 'MET');
       clock = at(minutes(60));
-      const paused = await postGraphQL(service.url, { query: pauseMutation, variables: { workOrderId: o.workOrderId, reason: 'waiting for the citizen’s documents' } }, { caller: testCaller('supervisor') });
+      const paused = await postGraphQL(
+        service.url,
+        { query: pauseMutation, variables: { workOrderId: o.workOrderId, reason: 'waiting for the citizen’s documents' } },
+        { caller: testCaller('supervisor') },
+      );
       expect(paused.errors).toBeUndefined();
       expect(paused.data!.pauseClock.map((d: Row) => [d.kind, d.state])).toEqual([
         ['RESPOND', 'MET'],
@@ -297,8 +391,14 @@ describe('deadlines following the case', () => {
       ]);
       clock = at(minutes(8 * 24 * 60));
       await service.timer.tick();
-      expect(timerEvents(DeadlineOverdue.type).filter((e) => (e.data as { workOrderId: string }).workOrderId === o.workOrderId)).toEqual([]);
-      const resumed = await postGraphQL(service.url, { query: resumeMutation, variables: { workOrderId: o.workOrderId } }, { caller: testCaller('admin') });
+      expect(timerEvents(DeadlineOverdue.type).filter((e) => (e.data as { workOrderId: string }).workOrderId === o.workOrderId)).toEqual(
+        [],
+      );
+      const resumed = await postGraphQL(
+        service.url,
+        { query: resumeMutation, variables: { workOrderId: o.workOrderId } },
+        { caller: testCaller('admin') },
+      );
       expect(resumed.errors).toBeUndefined();
       const pausedFor = minutes(8 * 24 * 60) - minutes(60);
       expect(resumed.data!.resumeClock.filter((d: Row) => d.state === 'PENDING').map((d: Row) => [d.kind, d.dueAt, d.pausedAt])).toEqual([
@@ -309,7 +409,14 @@ describe('deadlines following the case', () => {
       const mine = (type: string) => timerEvents(type).filter((e) => (e.data as { workOrderId: string }).workOrderId === o.workOrderId);
       await waitFor(() => mine(DeadlinesResumed.type).length === 1, 'DeadlinesResumed on the bus');
       expect(mine(DeadlinesPaused.type)).toEqual([
-        expect.objectContaining({ actor: 'supervisor-1', data: expect.objectContaining({ reason: 'waiting for the citizen’s documents', pausedAt: iso(minutes(60)), deadlines: [expect.objectContaining({ kind: 'REPLY' }), expect.objectContaining({ kind: 'CLOSE' })] }) }),
+        expect.objectContaining({
+          actor: 'supervisor-1',
+          data: expect.objectContaining({
+            reason: 'waiting for the citizen’s documents',
+            pausedAt: iso(minutes(60)),
+            deadlines: [expect.objectContaining({ kind: 'REPLY' }), expect.objectContaining({ kind: 'CLOSE' })],
+          }),
+        }),
       ]);
       expect(mine(DeadlinesResumed.type)[0]!.data).toMatchObject({
         resumedAt: iso(minutes(8 * 24 * 60)),
@@ -322,13 +429,29 @@ describe('deadlines following the case', () => {
 
     it('refuses other roles, other districts, unknown orders, nothing to pause, and a missing reason', async () => {
       const o = await newOrder();
-      const pause = (caller: ReturnType<typeof testCaller> | null, variables: Record<string, unknown>) => postGraphQL(service.url, { query: pauseMutation, variables }, { caller });
-      expect((await pause(testCaller('handler', { unit: 'unit-110199-001' }), { workOrderId: o.workOrderId, reason: 'waiting' })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const pause = (caller: ReturnType<typeof testCaller> | null, variables: Record<string, unknown>) =>
+        postGraphQL(service.url, { query: pauseMutation, variables }, { caller });
+      expect(
+        (await pause(testCaller('handler', { unit: 'unit-110199-001' }), { workOrderId: o.workOrderId, reason: 'waiting' })).errors?.[0]
+          ?.extensions?.code,
+      ).toBe('FORBIDDEN');
       expect((await pause(null, { workOrderId: o.workOrderId, reason: 'waiting' })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-      expect((await pause(testCaller('supervisor', { district: '110105' }), { workOrderId: o.workOrderId, reason: 'waiting' })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-      expect((await pause(testCaller('supervisor'), { workOrderId: newId(), reason: 'waiting' })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-      expect((await pause(testCaller('supervisor'), { workOrderId: o.workOrderId, reason: ' ' })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
-      const resume = await postGraphQL(service.url, { query: resumeMutation, variables: { workOrderId: o.workOrderId } }, { caller: testCaller('supervisor') });
+      expect(
+        (await pause(testCaller('supervisor', { district: '110105' }), { workOrderId: o.workOrderId, reason: 'waiting' })).errors?.[0]
+          ?.extensions?.code,
+      ).toBe('FORBIDDEN');
+      expect((await pause(testCaller('supervisor'), { workOrderId: newId(), reason: 'waiting' })).errors?.[0]?.extensions?.code).toBe(
+        'NOT_FOUND',
+      );
+      expect((await pause(testCaller('supervisor'), { workOrderId: o.workOrderId, reason: ' ' })).errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'reason',
+      });
+      const resume = await postGraphQL(
+        service.url,
+        { query: resumeMutation, variables: { workOrderId: o.workOrderId } },
+        { caller: testCaller('supervisor') },
+      );
       expect(resume.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     });
   });
@@ -338,7 +461,16 @@ describe('deadlines following the case', () => {
     // Thu 30 Apr 2026, 10:00 in Beijing.
     const dispatchedAt = '2026-04-30T02:00:00.000Z';
     await publish(
-      emit(WorkOrderDispatched, order.complaintId, { ...order, ruleId: null, ruleVersion: null, role: 'LEAD', categoryId: 'illegal-construction', urgency: 'COMPLEX', areaType: 'URBAN_RURAL_FRINGE', dispatchedAt }),
+      emit(WorkOrderDispatched, order.complaintId, {
+        ...order,
+        ruleId: null,
+        ruleVersion: null,
+        role: 'LEAD',
+        categoryId: 'illegal-construction',
+        urgency: 'COMPLEX',
+        areaType: 'URBAN_RURAL_FRINGE',
+        dispatchedAt,
+      }),
     );
     const ds = await deadlines(order.complaintId, (d) => d.length === 4);
     // 1 working day: the rest of Thursday, then Fri 1 – Tue 5 (holidays and weekend) stand still → Wed 6 May 10:00.
@@ -347,7 +479,14 @@ describe('deadlines following the case', () => {
     // 10 working days: 14 h of Thursday, Wed 6 – Sat 9 (the make-up day counts), Mon 11 – Fri 15, and 10 h of Mon 18.
     expect(kind(ds, 'REPLY').dueAt).toBe('2026-05-18T02:00:00.000Z');
     // An approved extension of 5 working days skips the weekend: Mon 18 → Mon 25 May.
-    await publish(emit(ExtensionDecided, order.complaintId, { ...order, approved: true, extraMinutes: 5 * 1440, decidedAt: '2026-05-07T02:00:00.000Z' }));
+    await publish(
+      emit(ExtensionDecided, order.complaintId, {
+        ...order,
+        approved: true,
+        extraMinutes: 5 * 1440,
+        decidedAt: '2026-05-07T02:00:00.000Z',
+      }),
+    );
     const moved = await deadlines(order.complaintId, (d) => kind(d, 'REPLY').dueAt !== '2026-05-18T02:00:00.000Z');
     expect(kind(moved, 'REPLY').dueAt).toBe('2026-05-25T02:00:00.000Z');
   });
@@ -368,6 +507,9 @@ describe('deadlines following the case', () => {
     const o = await newOrder('unit-110199-004');
     clock = at(minutes(96));
     await service.timer.tick();
-    await waitFor(() => timerEvents(DeadlineWarning.type).find((e) => (e.data as { workOrderId: string }).workOrderId === o.workOrderId), 'DeadlineWarning on the bus');
+    await waitFor(
+      () => timerEvents(DeadlineWarning.type).find((e) => (e.data as { workOrderId: string }).workOrderId === o.workOrderId),
+      'DeadlineWarning on the bus',
+    );
   });
 });

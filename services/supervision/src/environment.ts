@@ -15,7 +15,10 @@ export const supervisionEnvironment = z.object({
   SUPERVISION_PORT: port(4003),
   SUPERVISION_HOST: z.string().default('127.0.0.1'),
   /** PostgreSQL (postgres://…/supervision); without it supervision runs on PGlite under DATA_DIR. */
-  SUPERVISION_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  SUPERVISION_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   DATA_DIR: z.string().default(path.resolve('data')),
   CALLER_SECRET: z.string().min(16, 'must be at least 16 characters'),
   /** Load the demo district's deadline rules if they are not there yet. */
@@ -44,4 +47,5 @@ export const supervisionEnvironment = z.object({
 });
 export type SupervisionEnvironment = z.infer<typeof supervisionEnvironment>;
 
-export const readSupervisionEnvironment = (env: Record<string, string | undefined>): SupervisionEnvironment => loadConfig(supervisionEnvironment, env);
+export const readSupervisionEnvironment = (env: Record<string, string | undefined>): SupervisionEnvironment =>
+  loadConfig(supervisionEnvironment, env);

@@ -60,7 +60,14 @@ export async function startSupervision(env: SupervisionEnvironment, deps: Servic
       });
       timer = engine;
       const calendar = env.SUPERVISION_CALENDAR_FILE ? workingDayCalendar(readCalendar(env.SUPERVISION_CALENDAR_FILE)) : undefined;
-      const supervision = createSupervisionManager({ store, now: deps.now, logger, calendar, warnFraction: env.SUPERVISION_WARN_FRACTION, onScheduled: (at) => engine.wake(at) });
+      const supervision = createSupervisionManager({
+        store,
+        now: deps.now,
+        logger,
+        calendar,
+        warnFraction: env.SUPERVISION_WARN_FRACTION,
+        onScheduled: (at) => engine.wake(at),
+      });
       orders = createSupervisionOrders({
         store,
         now: deps.now,
@@ -68,7 +75,13 @@ export async function startSupervision(env: SupervisionEnvironment, deps: Servic
         escalation: { REMINDER: env.SUPERVISION_ESCALATE_REMINDER_HOURS, SUPERVISION: env.SUPERVISION_ESCALATE_SUPERVISION_HOURS },
       });
       const callbacks = createCallbacks({ store, orders, now: deps.now, rehandleLimit: env.SUPERVISION_REHANDLE_LIMIT });
-      return { typeDefs, resolvers, context: createContextFactory({ supervision, orders, callbacks }, store, deps.now), handlers: createHandlers(supervision, orders, callbacks), eventBatch: EVENT_BATCH };
+      return {
+        typeDefs,
+        resolvers,
+        context: createContextFactory({ supervision, orders, callbacks }, store, deps.now),
+        handlers: createHandlers(supervision, orders, callbacks),
+        eventBatch: EVENT_BATCH,
+      };
     },
   });
   const engine = timer!;

@@ -39,27 +39,55 @@ describe('supervision orders', () => {
           district: '110199',
           actor: 'dispatcher-1',
           occurredAt: T,
-          data: { ...order, ruleId: null, ruleVersion: null, role: 'LEAD', categoryId: 'property.fees', urgency: 'GENERAL', areaType: 'BUILT_UP', dispatchedAt: T.toISOString() },
+          data: {
+            ...order,
+            ruleId: null,
+            ruleVersion: null,
+            role: 'LEAD',
+            categoryId: 'property.fees',
+            urgency: 'GENERAL',
+            areaType: 'BUILT_UP',
+            dispatchedAt: T.toISOString(),
+          },
         }),
       ),
     ]);
-    await waitFor(async () => (await service.timer.tick()) && (await ordersOf(order.complaintId, testCaller('supervisor'), true)), 'the order’s deadlines');
+    await waitFor(
+      async () => (await service.timer.tick()) && (await ordersOf(order.complaintId, testCaller('supervisor'), true)),
+      'the order’s deadlines',
+    );
     return order;
   };
   /** A complaint's orders as `caller` sees them; with `deadlines`, resolves once supervision knows the complaint at all. */
   async function ordersOf(complaintId: string, caller = testCaller('supervisor'), deadlines = false) {
-    const query = deadlines ? `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Complaint { deadlines { kind } } } }` : ordersOfComplaint;
-    const res = await postGraphQL(service.url, { query, variables: { representations: [{ __typename: 'Complaint', id: complaintId }] } }, { caller });
+    const query = deadlines
+      ? `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Complaint { deadlines { kind } } } }`
+      : ordersOfComplaint;
+    const res = await postGraphQL(
+      service.url,
+      { query, variables: { representations: [{ __typename: 'Complaint', id: complaintId }] } },
+      { caller },
+    );
     expect(res.errors).toBeUndefined();
     const c = res.data!._entities[0];
     return deadlines ? c?.deadlines.length === 4 && c : (c?.supervisionOrders ?? []);
   }
-  const changesOf = (complaintId: string) => changes.map((m) => parseEnvelope(m.value)).filter((e) => e.type === SupervisionOrderChanged.type && e.subject === complaintId).map((e) => e.data as Record<string, unknown>);
+  const changesOf = (complaintId: string) =>
+    changes
+      .map((m) => parseEnvelope(m.value))
+      .filter((e) => e.type === SupervisionOrderChanged.type && e.subject === complaintId)
+      .map((e) => e.data as Record<string, unknown>);
 
   beforeAll(async () => {
     await bus.start();
     await bus.subscribe({ groupId: 'test', topics: [SupervisionOrderChanged.topic], handle: async (m) => void changes.push(m) });
-    const env = readSupervisionEnvironment({ SUPERVISION_PORT: '0', DATA_DIR: 'memory://', CALLER_SECRET: TEST_CALLER_SECRET, DEMO_DATA: 'true', SUPERVISION_TIMER: 'false' });
+    const env = readSupervisionEnvironment({
+      SUPERVISION_PORT: '0',
+      DATA_DIR: 'memory://',
+      CALLER_SECRET: TEST_CALLER_SECRET,
+      DEMO_DATA: 'true',
+      SUPERVISION_TIMER: 'false',
+    });
     service = await startSupervision(env, { bus, logger: silentLogger(), now: () => clock });
   });
   afterAll(async () => {
@@ -76,7 +104,14 @@ describe('supervision orders', () => {
       const found = await ordersOf(o.complaintId);
       return found.length > 0 && found;
     }, 'the reminder');
-    expect(order).toMatchObject({ level: 'REMINDER', state: 'OPEN', cause: 'OVERDUE', openedBy: 'system:supervision', unit: { id: o.unitId }, complaint: { id: o.complaintId } });
+    expect(order).toMatchObject({
+      level: 'REMINDER',
+      state: 'OPEN',
+      cause: 'OVERDUE',
+      openedBy: 'system:supervision',
+      unit: { id: o.unitId },
+      complaint: { id: o.complaintId },
+    });
     // RESPOND and ACCEPT both went overdue: still one order.
     expect(await ordersOf(o.complaintId)).toHaveLength(1);
     await waitFor(() => changesOf(o.complaintId).length > 0, 'SupervisionOrderChanged');
@@ -86,7 +121,12 @@ describe('supervision orders', () => {
   it('puts the unit holding a repeatedly called-in case under supervision, raising an open reminder', async () => {
     clock = at(minutes(1));
     const o = await dispatchOrder('unit-110199-002');
-    const repeat = createEvent(RepeatCallEscalated, { subject: o.complaintId, district: '110199', actor: 'system:intake', data: { complaintId: o.complaintId, calls: 3, escalatedAt: at(minutes(30)).toISOString() } });
+    const repeat = createEvent(RepeatCallEscalated, {
+      subject: o.complaintId,
+      district: '110199',
+      actor: 'system:intake',
+      data: { complaintId: o.complaintId, calls: 3, escalatedAt: at(minutes(30)).toISOString() },
+    });
     await bus.publish([toBusMessage(repeat)]);
     const [order] = await waitFor(async () => {
       const found = await ordersOf(o.complaintId);
@@ -105,10 +145,19 @@ describe('supervision orders', () => {
     clock = at(minutes(1));
     const o = await dispatchOrder('unit-110199-003');
     const inspector = testCaller('supervisor');
-    const opened = await postGraphQL(service.url, { query: open, variables: { input: { complaintId: o.complaintId, unitId: o.unitId, note: '群众反映强烈' } } }, { caller: inspector });
+    const opened = await postGraphQL(
+      service.url,
+      { query: open, variables: { input: { complaintId: o.complaintId, unitId: o.unitId, note: '群众反映强烈' } } },
+      { caller: inspector },
+    );
     expect(opened.errors).toBeUndefined();
     const id = opened.data!.openSupervisionOrder.id as string;
-    expect(opened.data!.openSupervisionOrder).toMatchObject({ level: 'REMINDER', cause: 'MANUAL', openedBy: inspector!.sub, keySupervision: false });
+    expect(opened.data!.openSupervisionOrder).toMatchObject({
+      level: 'REMINDER',
+      cause: 'MANUAL',
+      openedBy: inspector!.sub,
+      keySupervision: false,
+    });
 
     clock = at(minutes(60));
     const once = await postGraphQL(service.url, { query: escalate, variables: { id, note: '仍未处理' } }, { caller: inspector });
@@ -119,15 +168,37 @@ describe('supervision orders', () => {
 
     const key = await postGraphQL(service.url, { query: markKey, variables: { id, key: true } }, { caller: inspector });
     expect(key.data!.markKeySupervision.keySupervision).toBe(true);
-    const keyList = await postGraphQL(service.url, { query: list, variables: { filter: { keySupervision: true } } }, { caller: testCaller('city') });
+    const keyList = await postGraphQL(
+      service.url,
+      { query: list, variables: { filter: { keySupervision: true } } },
+      { caller: testCaller('city') },
+    );
     expect(keyList.data!.supervisionOrders.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([id]);
 
-    const noEvidence = await postGraphQL(service.url, { query: close, variables: { id, note: 'done', evidence: [] } }, { caller: inspector });
+    const noEvidence = await postGraphQL(
+      service.url,
+      { query: close, variables: { id, note: 'done', evidence: [] } },
+      { caller: inspector },
+    );
     expect(noEvidence.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'evidence' });
-    const noNote = await postGraphQL(service.url, { query: close, variables: { id, note: ' ', evidence: ['photo-1'] } }, { caller: inspector });
+    const noNote = await postGraphQL(
+      service.url,
+      { query: close, variables: { id, note: ' ', evidence: ['photo-1'] } },
+      { caller: inspector },
+    );
     expect(noNote.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'note' });
-    const closed = await postGraphQL(service.url, { query: close, variables: { id, note: '已整改到位', evidence: ['现场照片 photo-1', '整改报告 r-7'] } }, { caller: inspector });
-    expect(closed.data!.closeSupervisionOrder).toMatchObject({ state: 'CLOSED', closedBy: inspector!.sub, closingNote: '已整改到位', evidence: ['现场照片 photo-1', '整改报告 r-7'], closedAt: at(minutes(60)).toISOString() });
+    const closed = await postGraphQL(
+      service.url,
+      { query: close, variables: { id, note: '已整改到位', evidence: ['现场照片 photo-1', '整改报告 r-7'] } },
+      { caller: inspector },
+    );
+    expect(closed.data!.closeSupervisionOrder).toMatchObject({
+      state: 'CLOSED',
+      closedBy: inspector!.sub,
+      closingNote: '已整改到位',
+      evidence: ['现场照片 photo-1', '整改报告 r-7'],
+      closedAt: at(minutes(60)).toISOString(),
+    });
     await waitFor(() => changesOf(o.complaintId).some((c) => c.state === 'CLOSED'), 'the closing announcement');
     expect(changesOf(o.complaintId).map((c) => [c.level, c.state])).toEqual([
       ['REMINDER', 'OPEN'],
@@ -135,24 +206,50 @@ describe('supervision orders', () => {
       ['INTERVIEW', 'OPEN'],
       ['INTERVIEW', 'CLOSED'],
     ]);
-    const again = await postGraphQL(service.url, { query: close, variables: { id, note: '再次办结', evidence: ['y'] } }, { caller: inspector });
+    const again = await postGraphQL(
+      service.url,
+      { query: close, variables: { id, note: '再次办结', evidence: ['y'] } },
+      { caller: inspector },
+    );
     expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
   });
 
   it('shows orders to the inspection office and the unit’s handlers only, and refuses other roles and districts', async () => {
     clock = at(minutes(1));
     const o = await dispatchOrder('unit-110199-004');
-    await postGraphQL(service.url, { query: open, variables: { input: { complaintId: o.complaintId, unitId: o.unitId, note: '督办' } } }, { caller: testCaller('admin') });
+    await postGraphQL(
+      service.url,
+      { query: open, variables: { input: { complaintId: o.complaintId, unitId: o.unitId, note: '督办' } } },
+      { caller: testCaller('admin') },
+    );
     expect(await ordersOf(o.complaintId, testCaller('handler', { unit: 'unit-110199-004' }))).toHaveLength(1);
     expect(await ordersOf(o.complaintId, testCaller('handler', { unit: 'unit-110199-001' }))).toHaveLength(0);
     expect(await ordersOf(o.complaintId, testCaller('agent'))).toHaveLength(0);
-    const mine = await postGraphQL(service.url, { query: list, variables: { filter: { state: 'OPEN' } } }, { caller: testCaller('handler', { unit: 'unit-110199-004' }) });
-    expect(mine.data!.supervisionOrders.edges.every((e: { node: { unit: { id: string } } }) => e.node.unit.id === 'unit-110199-004')).toBe(true);
-    const other = await postGraphQL(service.url, { query: list, variables: { filter: { unitId: 'unit-110199-001' } } }, { caller: testCaller('handler', { unit: 'unit-110199-004' }) });
+    const mine = await postGraphQL(
+      service.url,
+      { query: list, variables: { filter: { state: 'OPEN' } } },
+      { caller: testCaller('handler', { unit: 'unit-110199-004' }) },
+    );
+    expect(mine.data!.supervisionOrders.edges.every((e: { node: { unit: { id: string } } }) => e.node.unit.id === 'unit-110199-004')).toBe(
+      true,
+    );
+    const other = await postGraphQL(
+      service.url,
+      { query: list, variables: { filter: { unitId: 'unit-110199-001' } } },
+      { caller: testCaller('handler', { unit: 'unit-110199-004' }) },
+    );
     expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const byHandler = await postGraphQL(service.url, { query: open, variables: { input: { complaintId: o.complaintId, unitId: o.unitId, note: '督办' } } }, { caller: testCaller('handler', { unit: 'unit-110199-004' }) });
+    const byHandler = await postGraphQL(
+      service.url,
+      { query: open, variables: { input: { complaintId: o.complaintId, unitId: o.unitId, note: '督办' } } },
+      { caller: testCaller('handler', { unit: 'unit-110199-004' }) },
+    );
     expect(byHandler.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const otherDistrict = await postGraphQL(service.url, { query: open, variables: { input: { complaintId: o.complaintId, unitId: o.unitId, note: '督办' } } }, { caller: testCaller('supervisor', { district: '110105' }) });
+    const otherDistrict = await postGraphQL(
+      service.url,
+      { query: open, variables: { input: { complaintId: o.complaintId, unitId: o.unitId, note: '督办' } } },
+      { caller: testCaller('supervisor', { district: '110105' }) },
+    );
     expect(otherDistrict.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const nobody = await postGraphQL(service.url, { query: list }, { caller: null });
     expect(nobody.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
@@ -160,19 +257,33 @@ describe('supervision orders', () => {
     expect(badCursor.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const paged = await postGraphQL(service.url, { query: list, variables: { first: 1 } }, { caller: testCaller('supervisor') });
     expect(paged.data!.supervisionOrders.pageInfo.hasNextPage).toBe(true);
-    const next = await postGraphQL(service.url, { query: list, variables: { first: 1, after: paged.data!.supervisionOrders.pageInfo.endCursor } }, { caller: testCaller('supervisor') });
+    const next = await postGraphQL(
+      service.url,
+      { query: list, variables: { first: 1, after: paged.data!.supervisionOrders.pageInfo.endCursor } },
+      { caller: testCaller('supervisor') },
+    );
     expect(next.data!.supervisionOrders.edges[0].node.id).not.toBe(paged.data!.supervisionOrders.edges[0].node.id);
   });
 
   it('raises an order left open too long at its level by itself, one level per limit, once, up to an interview', async () => {
     clock = at(minutes(1));
     const o = await dispatchOrder('unit-110199-004');
-    const opened = await postGraphQL(service.url, { query: open, variables: { input: { complaintId: o.complaintId, unitId: o.unitId, note: '反复催办无果' } } }, { caller: testCaller('supervisor') });
+    const opened = await postGraphQL(
+      service.url,
+      { query: open, variables: { input: { complaintId: o.complaintId, unitId: o.unitId, note: '反复催办无果' } } },
+      { caller: testCaller('supervisor') },
+    );
     expect(opened.errors).toBeUndefined();
     const id = opened.data!.openSupervisionOrder.id as string;
     const mine = async () => (await ordersOf(o.complaintId)).find((x: { id: string }) => x.id === id);
-    const escalatesAt = async () => (await postGraphQL(service.url, { query: list, variables: { filter: { unitId: o.unitId } } }, { caller: testCaller('supervisor') })).data!.supervisionOrders.edges.find((e: { node: { id: string } }) => e.node.id === id).node.escalatesAt;
-    const announced = () => changesOf(o.complaintId).filter((c) => c.orderId === id).map((c) => c.level);
+    const escalatesAt = async () =>
+      (
+        await postGraphQL(service.url, { query: list, variables: { filter: { unitId: o.unitId } } }, { caller: testCaller('supervisor') })
+      ).data!.supervisionOrders.edges.find((e: { node: { id: string } }) => e.node.id === id).node.escalatesAt;
+    const announced = () =>
+      changesOf(o.complaintId)
+        .filter((c) => c.orderId === id)
+        .map((c) => c.level);
     await waitFor(() => announced().length === 1, 'the opening announced');
 
     // Defaults: 24 h as a reminder, 72 h under supervision.
@@ -184,7 +295,12 @@ describe('supervision orders', () => {
     clock = at(minutes(1 + 24 * 60));
     // Two sweeps at once (as two replicas would run them): the order goes up one level, not two.
     await Promise.all([service.escalateStaleOrders(), service.escalateStaleOrders()]);
-    expect(await mine()).toMatchObject({ level: 'SUPERVISION', state: 'OPEN', escalatedAt: clock.toISOString(), note: '反复催办无果\nraised to SUPERVISION automatically: open 24 h at REMINDER without being settled' });
+    expect(await mine()).toMatchObject({
+      level: 'SUPERVISION',
+      state: 'OPEN',
+      escalatedAt: clock.toISOString(),
+      note: '反复催办无果\nraised to SUPERVISION automatically: open 24 h at REMINDER without being settled',
+    });
     expect(await escalatesAt()).toBe(at(minutes(1 + 24 * 60 + 72 * 60)).toISOString());
     await waitFor(() => announced().length === 2, 'the escalation announced');
 
@@ -199,4 +315,3 @@ describe('supervision orders', () => {
     expect(announced()).toEqual(['REMINDER', 'SUPERVISION', 'INTERVIEW']);
   });
 });
-

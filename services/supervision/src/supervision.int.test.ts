@@ -1,4 +1,14 @@
-import { createEvent, createInProcessBus, DeadlinesSet, newId, parseEnvelope, toBusMessage, WorkOrderDispatched, type DeliveredMessage, type EventOf } from '@hotline/shared';
+import {
+  createEvent,
+  createInProcessBus,
+  DeadlinesSet,
+  newId,
+  parseEnvelope,
+  toBusMessage,
+  WorkOrderDispatched,
+  type DeliveredMessage,
+  type EventOf,
+} from '@hotline/shared';
 import { postGraphQL, silentLogger, testCaller, TEST_CALLER_SECRET, waitFor } from '@hotline/shared/testing';
 import type { z } from 'zod';
 import { readSupervisionEnvironment, startSupervision } from './index';
@@ -27,7 +37,8 @@ const dispatch = (overrides: Partial<Dispatch>): Dispatch => ({
   ...overrides,
 });
 
-const dispatched = (data: Dispatch, district = '110199') => createEvent(WorkOrderDispatched, { subject: data.complaintId, district, actor: 'dispatcher-1', occurredAt: T, data });
+const dispatched = (data: Dispatch, district = '110199') =>
+  createEvent(WorkOrderDispatched, { subject: data.complaintId, district, actor: 'dispatcher-1', occurredAt: T, data });
 
 const entities = `query($representations: [_Any!]!) {
   _entities(representations: $representations) {
@@ -57,24 +68,37 @@ describe('supervision subgraph', () => {
   const publish = (...events: Array<EventOf<typeof WorkOrderDispatched>>) => bus.publish(events.map(toBusMessage));
 
   const complaint = async (id: string, caller = testCaller('supervisor')) => {
-    const res = await postGraphQL(service.url, { query: entities, variables: { representations: [{ __typename: 'Complaint', id }] } }, { caller });
+    const res = await postGraphQL(
+      service.url,
+      { query: entities, variables: { representations: [{ __typename: 'Complaint', id }] } },
+      { caller },
+    );
     expect(res.errors).toBeUndefined();
     return res.data!._entities[0] as null | { id: string; overdue: boolean; deadlines: Array<Record<string, any>> };
   };
 
   /** Waits until the complaint shows `count` deadlines: the consumer has committed them. */
-  const deadlinesOf = (id: string, count = 4) => waitFor(async () => {
-    const c = await complaint(id);
-    return c && c.deadlines.length >= count ? c : null;
-  }, `${count} deadlines of complaint ${id}`);
+  const deadlinesOf = (id: string, count = 4) =>
+    waitFor(async () => {
+      const c = await complaint(id);
+      return c && c.deadlines.length >= count ? c : null;
+    }, `${count} deadlines of complaint ${id}`);
 
   const announcementsOf = (workOrderId: string) =>
-    announced.map((m) => parseEnvelope(m.value)).filter((e) => e.type === DeadlinesSet.type && (e.data as { workOrderId: string }).workOrderId === workOrderId);
+    announced
+      .map((m) => parseEnvelope(m.value))
+      .filter((e) => e.type === DeadlinesSet.type && (e.data as { workOrderId: string }).workOrderId === workOrderId);
 
   beforeAll(async () => {
     await bus.start();
     await bus.subscribe({ groupId: 'test', topics: [DeadlinesSet.topic], handle: async (m) => void announced.push(m) });
-    const env = readSupervisionEnvironment({ SUPERVISION_PORT: '0', DATA_DIR: 'memory://', CALLER_SECRET: TEST_CALLER_SECRET, DEMO_DATA: 'true', SUPERVISION_TIMER: 'false' });
+    const env = readSupervisionEnvironment({
+      SUPERVISION_PORT: '0',
+      DATA_DIR: 'memory://',
+      CALLER_SECRET: TEST_CALLER_SECRET,
+      DEMO_DATA: 'true',
+      SUPERVISION_TIMER: 'false',
+    });
     service = await startSupervision(env, { bus, logger: silentLogger(), now: () => clock });
     await publish(urgentWaterEvent, dispatched(generalFees));
   });
@@ -90,10 +114,46 @@ describe('supervision subgraph', () => {
     it('gives an urgent water outage the urgent limits: respond and accept in 30 min, reply in 2 h, close in 24 h', async () => {
       const c = await deadlinesOf(urgentWater.complaintId);
       expect(c.deadlines).toEqual([
-        { kind: 'RESPOND', dueAt: at(minutes(30)), state: 'PENDING', workOrderId: urgentWater.workOrderId, ruleId: 'urgent', timeLeftMinutes: 29, unit: { id: 'unit-110199-sw' }, complaint: { id: urgentWater.complaintId } },
-        { kind: 'ACCEPT', dueAt: at(minutes(30)), state: 'PENDING', workOrderId: urgentWater.workOrderId, ruleId: 'urgent', timeLeftMinutes: 29, unit: { id: 'unit-110199-sw' }, complaint: { id: urgentWater.complaintId } },
-        { kind: 'REPLY', dueAt: at(hours(2)), state: 'PENDING', workOrderId: urgentWater.workOrderId, ruleId: 'urgent', timeLeftMinutes: 119, unit: { id: 'unit-110199-sw' }, complaint: { id: urgentWater.complaintId } },
-        { kind: 'CLOSE', dueAt: at(hours(24)), state: 'PENDING', workOrderId: urgentWater.workOrderId, ruleId: 'urgent', timeLeftMinutes: 1439, unit: { id: 'unit-110199-sw' }, complaint: { id: urgentWater.complaintId } },
+        {
+          kind: 'RESPOND',
+          dueAt: at(minutes(30)),
+          state: 'PENDING',
+          workOrderId: urgentWater.workOrderId,
+          ruleId: 'urgent',
+          timeLeftMinutes: 29,
+          unit: { id: 'unit-110199-sw' },
+          complaint: { id: urgentWater.complaintId },
+        },
+        {
+          kind: 'ACCEPT',
+          dueAt: at(minutes(30)),
+          state: 'PENDING',
+          workOrderId: urgentWater.workOrderId,
+          ruleId: 'urgent',
+          timeLeftMinutes: 29,
+          unit: { id: 'unit-110199-sw' },
+          complaint: { id: urgentWater.complaintId },
+        },
+        {
+          kind: 'REPLY',
+          dueAt: at(hours(2)),
+          state: 'PENDING',
+          workOrderId: urgentWater.workOrderId,
+          ruleId: 'urgent',
+          timeLeftMinutes: 119,
+          unit: { id: 'unit-110199-sw' },
+          complaint: { id: urgentWater.complaintId },
+        },
+        {
+          kind: 'CLOSE',
+          dueAt: at(hours(24)),
+          state: 'PENDING',
+          workOrderId: urgentWater.workOrderId,
+          ruleId: 'urgent',
+          timeLeftMinutes: 1439,
+          unit: { id: 'unit-110199-sw' },
+          complaint: { id: urgentWater.complaintId },
+        },
       ]);
       expect(c.overdue).toBe(false);
     });
@@ -140,7 +200,13 @@ describe('supervision subgraph', () => {
       const before = await deadlinesOf(urgentWater.complaintId);
       await waitFor(() => announcementsOf(urgentWater.workOrderId).length === 1, 'the first DeadlinesSet');
       // The assisting order for the same complaint shares the partition, so once it is handled the duplicates before it were too.
-      const assist = dispatch({ complaintId: urgentWater.complaintId, unitId: 'unit-110199-gd', categoryId: 'utilities.water', urgency: 'URGENT', role: 'ASSIST' });
+      const assist = dispatch({
+        complaintId: urgentWater.complaintId,
+        unitId: 'unit-110199-gd',
+        categoryId: 'utilities.water',
+        urgency: 'URGENT',
+        role: 'ASSIST',
+      });
       await publish(urgentWaterEvent, dispatched({ ...urgentWater }), dispatched(assist));
       const after = await deadlinesOf(urgentWater.complaintId, 8);
       expect(after.deadlines).toHaveLength(8);
@@ -159,7 +225,10 @@ describe('supervision subgraph', () => {
       clock = new Date(T.getTime() + minutes(31));
       const later = await complaint(urgentWater.complaintId);
       expect(later!.overdue).toBe(true);
-      expect(later!.deadlines.find((d) => d.workOrderId === urgentWater.workOrderId && d.kind === 'RESPOND')).toMatchObject({ state: 'PENDING', timeLeftMinutes: -1 });
+      expect(later!.deadlines.find((d) => d.workOrderId === urgentWater.workOrderId && d.kind === 'RESPOND')).toMatchObject({
+        state: 'PENDING',
+        timeLeftMinutes: -1,
+      });
       expect((await complaint(generalFees.complaintId))!.overdue).toBe(false);
     });
 
@@ -178,7 +247,10 @@ describe('supervision subgraph', () => {
       await deadlinesOf(generalFees.complaintId);
       const res = await postGraphQL(
         service.url,
-        { query: entities, variables: { representations: [generalFees.complaintId, urgentWater.complaintId].map((id) => ({ __typename: 'Complaint', id })) } },
+        {
+          query: entities,
+          variables: { representations: [generalFees.complaintId, urgentWater.complaintId].map((id) => ({ __typename: 'Complaint', id })) },
+        },
         { caller: testCaller('analyst') },
       );
       expect(res.errors).toBeUndefined();
@@ -193,13 +265,18 @@ describe('supervision subgraph', () => {
     });
 
     it('refuses a request without a caller', async () => {
-      const res = await postGraphQL(service.url, { query: entities, variables: { representations: [{ __typename: 'Complaint', id: generalFees.complaintId }] } }, { caller: null });
+      const res = await postGraphQL(
+        service.url,
+        { query: entities, variables: { representations: [{ __typename: 'Complaint', id: generalFees.complaintId }] } },
+        { caller: null },
+      );
       expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     });
   });
 
   describe('Query.atRisk', () => {
-    const page = (caller: ReturnType<typeof testCaller> | null, variables: Record<string, unknown>) => postGraphQL(service.url, { query: atRisk, variables }, { caller });
+    const page = (caller: ReturnType<typeof testCaller> | null, variables: Record<string, unknown>) =>
+      postGraphQL(service.url, { query: atRisk, variables }, { caller });
 
     it('lists a unit’s pending deadlines, least time left first, overdue ones leading', async () => {
       await deadlinesOf(urgentWater.complaintId);
@@ -207,7 +284,9 @@ describe('supervision subgraph', () => {
       const res = await page(testCaller('supervisor'), { unitId: 'unit-110199-sw' });
       expect(res.errors).toBeUndefined();
       expect(res.data!.atRisk.totalCount).toBe(4);
-      expect(res.data!.atRisk.edges.map((e: { node: { kind: string; timeLeftMinutes: number } }) => [e.node.kind, e.node.timeLeftMinutes])).toEqual([
+      expect(
+        res.data!.atRisk.edges.map((e: { node: { kind: string; timeLeftMinutes: number } }) => [e.node.kind, e.node.timeLeftMinutes]),
+      ).toEqual([
         ['RESPOND', -15],
         ['ACCEPT', -15],
         ['REPLY', 75],
@@ -220,7 +299,11 @@ describe('supervision subgraph', () => {
       await deadlinesOf(urgentWater.complaintId);
       const first = await page(testCaller('supervisor'), { unitId: 'unit-110199-sw', first: 3 });
       expect(first.data!.atRisk.pageInfo.hasNextPage).toBe(true);
-      const rest = await page(testCaller('supervisor'), { unitId: 'unit-110199-sw', first: 3, after: first.data!.atRisk.pageInfo.endCursor });
+      const rest = await page(testCaller('supervisor'), {
+        unitId: 'unit-110199-sw',
+        first: 3,
+        after: first.data!.atRisk.pageInfo.endCursor,
+      });
       expect(rest.data!.atRisk.edges.map((e: { node: { kind: string } }) => e.node.kind)).toEqual(['CLOSE']);
       expect(rest.data!.atRisk.pageInfo).toEqual({ hasNextPage: false, endCursor: rest.data!.atRisk.edges[0].cursor });
     });
@@ -229,7 +312,9 @@ describe('supervision subgraph', () => {
       await deadlinesOf(generalFees.complaintId);
       const res = await page(testCaller('handler', { unit: 'unit-110199-001' }), { unitId: 'unit-110199-001' });
       expect(res.errors).toBeUndefined();
-      expect(res.data!.atRisk.edges.some((e: { node: { workOrderId: string } }) => e.node.workOrderId === generalFees.workOrderId)).toBe(true);
+      expect(res.data!.atRisk.edges.some((e: { node: { workOrderId: string } }) => e.node.workOrderId === generalFees.workOrderId)).toBe(
+        true,
+      );
     });
 
     it('shows a supervisor of another district nothing of this district', async () => {
@@ -267,7 +352,13 @@ describe('supervision subgraph', () => {
     it('lists the rules by urgency, general before specific', async () => {
       const res = await postGraphQL(service.url, { query: rules }, { caller: testCaller('analyst') });
       expect(res.errors).toBeUndefined();
-      expect(res.data!.deadlineRules.map((r: { id: string }) => r.id)).toEqual(['urgent', 'urgent-rural', 'general', 'general-utilities', 'complex']);
+      expect(res.data!.deadlineRules.map((r: { id: string }) => r.id)).toEqual([
+        'urgent',
+        'urgent-rural',
+        'general',
+        'general-utilities',
+        'complex',
+      ]);
       expect(res.data!.deadlineRules[3]).toEqual({
         id: 'general-utilities',
         urgency: 'GENERAL',

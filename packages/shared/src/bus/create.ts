@@ -20,7 +20,10 @@ export interface BusConfig {
 export function createBus(config: BusConfig): EventBus {
   if (config.kafkaBrokers) {
     return createKafkaBus({
-      brokers: config.kafkaBrokers.split(',').map((b) => b.trim()).filter(Boolean),
+      brokers: config.kafkaBrokers
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
       clientId: config.clientId,
       namespace: config.namespace,
       partitions: config.partitions,

@@ -88,7 +88,11 @@ describe('in-process bus with a journal', () => {
     await before.subscribe({ groupId: 'first', topics: [TOPIC], handle: async (m) => void firstRun.push(m) });
     const values = Array.from({ length: 60 }, (_, i) => `v${i}`);
     // One publish call per message, all in flight at once; some are large, so their writes take longer than the small ones after them.
-    await Promise.all(values.map((v, i) => before.publish([{ ...message(`k${i % 3}`, v), headers: { padding: 'x'.repeat(i % 10 === 0 ? 1_500_000 : 10) } }])));
+    await Promise.all(
+      values.map((v, i) =>
+        before.publish([{ ...message(`k${i % 3}`, v), headers: { padding: 'x'.repeat(i % 10 === 0 ? 1_500_000 : 10) } }]),
+      ),
+    );
     await waitFor(() => firstRun.length === values.length, 'the first run');
     await before.stop();
 

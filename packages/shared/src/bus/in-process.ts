@@ -144,8 +144,16 @@ export function createInProcessBus(options: InProcessBusOptions = {}): EventBus 
       }
       const delivered: DeliveredMessage[] = messages.map((message, i) => ({ ...message, partition: index, offset: String(offset + i) }));
       const delivery = (async () => {
-        const dead = await handleBatchWithRetries(delivered, member.subscription, defaultRetryPolicy(member.subscription.maxAttempts), group.id, (error, attempt, batchSize) =>
-          options.logger?.warn({ err: error, topic, partition: index, offset, attempt, batchSize, group: group.id }, batchSize ? 'event batch failed; handling its events one by one' : 'event handler failed'),
+        const dead = await handleBatchWithRetries(
+          delivered,
+          member.subscription,
+          defaultRetryPolicy(member.subscription.maxAttempts),
+          group.id,
+          (error, attempt, batchSize) =>
+            options.logger?.warn(
+              { err: error, topic, partition: index, offset, attempt, batchSize, group: group.id },
+              batchSize ? 'event batch failed; handling its events one by one' : 'event handler failed',
+            ),
         );
         // Stopped meanwhile: not committed, so it is delivered again after a restart.
         if (!running) return;

@@ -42,7 +42,9 @@ describe('in-process bus', () => {
       const mine = seen.filter((m) => m.key === key);
       expect(new Set(mine.map((m) => m.partition))).toEqual(new Set([partitionOf(key, 4)]));
       for (const producer of [0, 1, 2]) {
-        expect(mine.map((m) => m.value).filter((v) => v.startsWith(`${key}:${producer}:`))).toEqual([0, 1, 2, 3, 4].map((n) => `${key}:${producer}:${n}`));
+        expect(mine.map((m) => m.value).filter((v) => v.startsWith(`${key}:${producer}:`))).toEqual(
+          [0, 1, 2, 3, 4].map((n) => `${key}:${producer}:${n}`),
+        );
       }
       const offsets = mine.map((m) => Number(m.offset));
       expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
@@ -51,7 +53,8 @@ describe('in-process bus', () => {
 
   it('given two consumer groups, then each group sees every message', async () => {
     const byGroup: Record<string, string[]> = { audit: [], analytics: [] };
-    for (const groupId of Object.keys(byGroup)) await bus.subscribe({ groupId, topics: [TOPIC], handle: async (m) => void byGroup[groupId]!.push(m.value) });
+    for (const groupId of Object.keys(byGroup))
+      await bus.subscribe({ groupId, topics: [TOPIC], handle: async (m) => void byGroup[groupId]!.push(m.value) });
 
     const values = Array.from({ length: 20 }, (_, i) => `v${i}`);
     await bus.publish(values.map((v, i) => message(`k${i % 7}`, v)));
@@ -63,7 +66,8 @@ describe('in-process bus', () => {
 
   it('given two members of one group, then they split the partitions and together handle each message exactly once', async () => {
     const handled: Array<{ member: string; m: DeliveredMessage }> = [];
-    for (const member of ['first', 'second']) await bus.subscribe({ groupId: 'workers', topics: [TOPIC], handle: async (m) => void handled.push({ member, m }) });
+    for (const member of ['first', 'second'])
+      await bus.subscribe({ groupId: 'workers', topics: [TOPIC], handle: async (m) => void handled.push({ member, m }) });
 
     await bus.publish(Array.from({ length: 60 }, (_, i) => message(`k${i}`, `v${i}`)));
     await waitFor(() => handled.length >= 60, 'all messages handled');
@@ -91,7 +95,11 @@ describe('in-process bus', () => {
         handled.push({ member: 'leaver', value: m.value });
       },
     });
-    await bus.subscribe({ groupId: 'workers', topics: [TOPIC], handle: async (m) => void handled.push({ member: 'stayer', value: m.value }) });
+    await bus.subscribe({
+      groupId: 'workers',
+      topics: [TOPIC],
+      handle: async (m) => void handled.push({ member: 'stayer', value: m.value }),
+    });
 
     // One key per partition, ten messages each: both members own keys.
     const keys = [0, 1, 2, 3].map((p) => Array.from({ length: 100 }, (_, i) => `k${i}`).find((k) => partitionOf(k, 4) === p)!);
@@ -174,7 +182,12 @@ describe('in-process bus', () => {
       },
     });
 
-    await bus.publish([message('case-1', 'before'), message('case-1', 'poison', { 'event-id': 'e-1' }), message('case-1', 'after-1'), message('case-1', 'after-2')]);
+    await bus.publish([
+      message('case-1', 'before'),
+      message('case-1', 'poison', { 'event-id': 'e-1' }),
+      message('case-1', 'after-1'),
+      message('case-1', 'after-2'),
+    ]);
 
     await waitFor(() => handled.length === 3 && dead.length === 1, 'the rest of the partition and the dead letter');
     expect(handled).toEqual(['before', 'after-1', 'after-2']);

@@ -10,7 +10,10 @@ import { partitionOf } from './partitioner';
  * Runs against a real broker when KAFKA_BROKERS is set (infra/kafka/start.sh prints it).
  * Topics and groups carry a random suffix, so reruns on the same cluster never see old messages.
  */
-const brokers = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean) ?? [];
+const brokers =
+  process.env.KAFKA_BROKERS?.split(',')
+    .map((b) => b.trim())
+    .filter(Boolean) ?? [];
 const maybe = brokers.length > 0 ? describe : describe.skip;
 
 maybe('Kafka bus on a real broker', () => {
@@ -24,7 +27,12 @@ maybe('Kafka bus on a real broker', () => {
     createdTopics.push(topic, `${topic}.dead-letter`);
     return topic;
   };
-  const message = (topic: string, key: string, value: string): BusMessage => ({ topic, key, value, headers: { 'event-id': `${key}/${value}` } });
+  const message = (topic: string, key: string, value: string): BusMessage => ({
+    topic,
+    key,
+    value,
+    headers: { 'event-id': `${key}/${value}` },
+  });
   const subscribe = async (...args: Parameters<EventBus['subscribe']>) => {
     const subscription = await bus.subscribe(...args);
     subscriptions.push(subscription);
@@ -51,7 +59,9 @@ maybe('Kafka bus on a real broker', () => {
 
   it('given several processes creating the same new topics at once, then each of them publishes and subscribes', async () => {
     const topics = ['race-a', 'race-b', 'race-c'].map(topicFor);
-    const others = Array.from({ length: 3 }, (_, i) => createKafkaBus({ brokers, clientId: `shared-test-race-${i}-${run}`, partitions: 3, logger: silentLogger() }));
+    const others = Array.from({ length: 3 }, (_, i) =>
+      createKafkaBus({ brokers, clientId: `shared-test-race-${i}-${run}`, partitions: 3, logger: silentLogger() }),
+    );
     try {
       await Promise.all(others.map((b) => b.start()));
       await Promise.all(others.map((b, i) => b.publish(topics.map((topic) => message(topic, `race-${i}`, 'first')))));
@@ -65,11 +75,19 @@ maybe('Kafka bus on a real broker', () => {
   });
 
   it('given a replication factor the cluster cannot meet, then publishing fails at once, naming it', async () => {
-    const unmeetable = createKafkaBus({ brokers, clientId: `shared-test-rf-${run}`, partitions: 1, replicationFactor: 99, logger: silentLogger() });
+    const unmeetable = createKafkaBus({
+      brokers,
+      clientId: `shared-test-rf-${run}`,
+      partitions: 1,
+      replicationFactor: 99,
+      logger: silentLogger(),
+    });
     await unmeetable.start();
     try {
       const started = Date.now();
-      await expect(unmeetable.publish([message(topicFor('unmeetable'), 'k', 'v')])).rejects.toThrow(/^could not create topics: .*unmeetable.*: replication.factor is invalid/i);
+      await expect(unmeetable.publish([message(topicFor('unmeetable'), 'k', 'v')])).rejects.toThrow(
+        /^could not create topics: .*unmeetable.*: replication.factor is invalid/i,
+      );
       // Refused, not waited out: the wait for topics a timed-out creation may still bring is for timeouts only.
       expect(Date.now() - started).toBeLessThan(15_000);
     } finally {
@@ -101,7 +119,12 @@ maybe('Kafka bus on a real broker', () => {
     const attempts = new Map<string, number>();
     const handled: string[] = [];
     const dead: DeliveredMessage[] = [];
-    await bus.publish([message(topic, 'case-1', 'before'), message(topic, 'case-1', 'poison'), message(topic, 'case-1', 'after'), message(topic, 'case-2', 'contract')]);
+    await bus.publish([
+      message(topic, 'case-1', 'before'),
+      message(topic, 'case-1', 'poison'),
+      message(topic, 'case-1', 'after'),
+      message(topic, 'case-2', 'contract'),
+    ]);
 
     await subscribe({ groupId: `dead-${run}`, topics: [`${topic}.dead-letter`], handle: async (m) => void dead.push(m) });
     await subscribe({
@@ -122,7 +145,12 @@ maybe('Kafka bus on a real broker', () => {
     expect(attempts.get('contract')).toBe(1);
     const poison = dead.find((m) => m.value === 'poison')!;
     expect(poison.key).toBe('case-1');
-    expect(poison.headers).toMatchObject({ 'event-id': 'case-1/poison', 'dead-letter-group': `poison-${run}`, 'dead-letter-attempts': '3', 'dead-letter-error': 'cannot handle this one' });
+    expect(poison.headers).toMatchObject({
+      'event-id': 'case-1/poison',
+      'dead-letter-group': `poison-${run}`,
+      'dead-letter-attempts': '3',
+      'dead-letter-error': 'cannot handle this one',
+    });
     expect(poison.headers['dead-letter-origin']).toMatch(new RegExp(`^${topic.replace(/\./g, '\\.')}/\\d+/1$`));
     expect(dead.find((m) => m.value === 'contract')!.headers['dead-letter-attempts']).toBe('1');
   });

@@ -1,4 +1,14 @@
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type IHeaders, type KafkaMessage, type Message, type Producer } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type Admin,
+  type Consumer,
+  type IHeaders,
+  type KafkaMessage,
+  type Message,
+  type Producer,
+} from 'kafkajs';
 import type { Logger } from 'pino';
 import type { BusMessage, DeliveredMessage, EventBus, SubscribeOptions, Subscription } from './bus';
 import { deadLetterTopicOf, DEFAULT_MAX_BATCH } from './bus';
@@ -68,13 +78,20 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
     brokers: options.brokers,
     logLevel: logLevel.WARN,
     retry: { initialRetryTime: 200, retries: 12, maxRetryTime: 5000 },
-    logCreator: () => ({ level, log }) => {
-      const { message, ...extra } = log;
-      if (options.logger) options.logger[level <= logLevel.ERROR ? 'error' : 'warn']({ kafka: extra }, message);
-    },
+    logCreator:
+      () =>
+      ({ level, log }) => {
+        const { message, ...extra } = log;
+        if (options.logger) options.logger[level <= logLevel.ERROR ? 'error' : 'warn']({ kafka: extra }, message);
+      },
   });
   // The partitioner named, not defaulted: the embedded bus uses the same one (partitioner.ts), so a key has one partition in both.
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 5,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   const admin: Admin = kafka.admin();
   const consumers = new Set<Consumer>();
   const knownTopics = new Set<string>();
@@ -104,14 +121,19 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
           // A busy broker may take longer than kafkajs's 5 s, and answer "timed out" while it goes on creating them.
           timeout: 30_000,
           waitForLeaders: false,
-          topics: toCreate.map((topic) => ({ topic, numPartitions: options.partitions ?? 6, replicationFactor: options.replicationFactor ?? 1 })),
+          topics: toCreate.map((topic) => ({
+            topic,
+            numPartitions: options.partitions ?? 6,
+            replicationFactor: options.replicationFactor ?? 1,
+          })),
         });
       } catch (error) {
         // Services starting together create the same new topics, and a timed-out request may still succeed:
         // either is fine once the topics are there with their leaders. Any other refusal (a replication
         // factor the cluster cannot meet, say) is final.
         const now = new Set(await admin.listTopics());
-        if (!mayStillSucceed(error) && !toCreate.every((t) => now.has(t))) throw new Error(`could not create topics: ${creationErrors(error)}`, { cause: error });
+        if (!mayStillSucceed(error) && !toCreate.every((t) => now.has(t)))
+          throw new Error(`could not create topics: ${creationErrors(error)}`, { cause: error });
         failure = error;
       }
     }
@@ -177,7 +199,12 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
       const topics = subscription.topics.map(onCluster);
       await ensureTopics([...topics, ...subscription.topics.map((t) => onCluster(deadLetterTopicOf(t)))]);
       // A crashed member's partitions move to the others after the session timeout: 10 s, not kafkajs's 30 s.
-      const consumer = kafka.consumer({ groupId: onCluster(subscription.groupId), allowAutoTopicCreation: false, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+      const consumer = kafka.consumer({
+        groupId: onCluster(subscription.groupId),
+        allowAutoTopicCreation: false,
+        sessionTimeout: 10_000,
+        heartbeatInterval: 1_000,
+      });
       consumers.add(consumer);
       await consumer.connect();
       // Metadata for a topic created a moment ago can lag behind on the broker; kafkajs marks that error retriable.
@@ -192,10 +219,15 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
       }
       const policy = defaultRetryPolicy(subscription.maxAttempts);
       // A failure is logged, and the group told this member is alive: retries must not cost it its partitions.
-      const onError = (topic: string, partition: number, offset: string, heartbeat: () => Promise<void>) => (error: unknown, attempt: number, batchSize?: number) => {
-        options.logger?.warn({ err: error, topic, partition, offset, attempt, batchSize, group: subscription.groupId }, batchSize ? 'event batch failed; handling its events one by one' : 'event handler failed');
-        void heartbeat().catch(() => undefined);
-      };
+      const onError =
+        (topic: string, partition: number, offset: string, heartbeat: () => Promise<void>) =>
+        (error: unknown, attempt: number, batchSize?: number) => {
+          options.logger?.warn(
+            { err: error, topic, partition, offset, attempt, batchSize, group: subscription.groupId },
+            batchSize ? 'event batch failed; handling its events one by one' : 'event handler failed',
+          );
+          void heartbeat().catch(() => undefined);
+        };
       const maxBatch = subscription.maxBatch ?? DEFAULT_MAX_BATCH;
       await consumer.run({
         autoCommit: true,
@@ -210,7 +242,13 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
                 for (let i = 0; i < batch.messages.length; i += maxBatch) {
                   if (!isRunning() || isStale()) return;
                   const chunk = batch.messages.slice(i, i + maxBatch).map((m) => fromKafkaMessage(inApp(batch.topic), batch.partition, m));
-                  const dead = await handleBatchWithRetries(chunk, subscription, policy, subscription.groupId, onError(batch.topic, batch.partition, chunk[0]!.offset, heartbeat));
+                  const dead = await handleBatchWithRetries(
+                    chunk,
+                    subscription,
+                    policy,
+                    subscription.groupId,
+                    onError(batch.topic, batch.partition, chunk[0]!.offset, heartbeat),
+                  );
                   if (dead.length > 0) await publish(dead);
                   resolveOffset(chunk[chunk.length - 1]!.offset);
                   await commitOffsetsIfNecessary();
@@ -221,7 +259,13 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
           : {
               eachMessage: async ({ topic, partition, message, heartbeat }) => {
                 const delivered = fromKafkaMessage(inApp(topic), partition, message);
-                const dead = await handleWithRetries(delivered, subscription.handle, policy, subscription.groupId, onError(topic, partition, message.offset, heartbeat));
+                const dead = await handleWithRetries(
+                  delivered,
+                  subscription.handle,
+                  policy,
+                  subscription.groupId,
+                  onError(topic, partition, message.offset, heartbeat),
+                );
                 if (dead) await publish([dead]);
               },
             }),

@@ -2,10 +2,17 @@ import type { KafkaMessage } from 'kafkajs';
 import type { BusMessage } from './bus';
 import { fromKafkaMessage, toKafkaMessage, toTopicMessages } from './kafka';
 
-const busMessage = (topic: string, key: string, value: string, headers: Record<string, string> = {}): BusMessage => ({ topic, key, value, headers });
+const busMessage = (topic: string, key: string, value: string, headers: Record<string, string> = {}): BusMessage => ({
+  topic,
+  key,
+  value,
+  headers,
+});
 
 /** A kafkajs message as the consumer hands it over (record-batch format, the one with headers). */
-const kafkaMessage = (overrides: Partial<Pick<KafkaMessage, 'key' | 'value'>> & { headers?: NonNullable<KafkaMessage['headers']> } = {}): KafkaMessage => ({
+const kafkaMessage = (
+  overrides: Partial<Pick<KafkaMessage, 'key' | 'value'>> & { headers?: NonNullable<KafkaMessage['headers']> } = {},
+): KafkaMessage => ({
   key: Buffer.from('case-1'),
   value: Buffer.from('{"id":"e-1"}'),
   timestamp: '1767225600000',
@@ -28,7 +35,11 @@ describe('toKafkaMessage', () => {
 
 describe('fromKafkaMessage', () => {
   it('given a message with Buffer headers, then it becomes a delivered bus message with text headers and its position', () => {
-    const delivered = fromKafkaMessage('hotline.intake.events', 3, kafkaMessage({ headers: { 'event-id': Buffer.from('e-1'), 'event-type': Buffer.from('intake.complaint.received') } }));
+    const delivered = fromKafkaMessage(
+      'hotline.intake.events',
+      3,
+      kafkaMessage({ headers: { 'event-id': Buffer.from('e-1'), 'event-type': Buffer.from('intake.complaint.received') } }),
+    );
 
     expect(delivered).toEqual({
       topic: 'hotline.intake.events',
@@ -41,13 +52,33 @@ describe('fromKafkaMessage', () => {
   });
 
   it('given headers as strings, arrays and undefined, then strings are kept, an array yields its first value and undefined is left out', () => {
-    const delivered = fromKafkaMessage('t', 0, kafkaMessage({ headers: { plain: 'text', many: [Buffer.from('first'), Buffer.from('second')], textArray: ['a', 'b'], missing: undefined, empty: [] } }));
+    const delivered = fromKafkaMessage(
+      't',
+      0,
+      kafkaMessage({
+        headers: {
+          plain: 'text',
+          many: [Buffer.from('first'), Buffer.from('second')],
+          textArray: ['a', 'b'],
+          missing: undefined,
+          empty: [],
+        },
+      }),
+    );
 
     expect(delivered.headers).toEqual({ plain: 'text', many: 'first', textArray: 'a' });
   });
 
   it('given UTF-8 text, then keys, values and headers are decoded as UTF-8', () => {
-    const delivered = fromKafkaMessage('t', 0, kafkaMessage({ key: Buffer.from('投诉-1'), value: Buffer.from('{"title":"物业乱收费"}'), headers: { name: Buffer.from('安华街道') } }));
+    const delivered = fromKafkaMessage(
+      't',
+      0,
+      kafkaMessage({
+        key: Buffer.from('投诉-1'),
+        value: Buffer.from('{"title":"物业乱收费"}'),
+        headers: { name: Buffer.from('安华街道') },
+      }),
+    );
 
     expect(delivered).toMatchObject({ key: '投诉-1', value: '{"title":"物业乱收费"}', headers: { name: '安华街道' } });
   });

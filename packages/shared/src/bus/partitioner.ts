@@ -10,7 +10,13 @@ const metadataCache = new Map<number, PartitionMetadata[]>();
 export function partitionOf(key: string, partitions: number): number {
   let partitionMetadata = metadataCache.get(partitions);
   if (!partitionMetadata) {
-    partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionErrorCode: 0, partitionId, leader: 0, replicas: [0], isr: [0] }));
+    partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({
+      partitionErrorCode: 0,
+      partitionId,
+      leader: 0,
+      replicas: [0],
+      isr: [0],
+    }));
     metadataCache.set(partitions, partitionMetadata);
   }
   return kafkaPartitioner({ topic: '', partitionMetadata, message: { key, value: null } });

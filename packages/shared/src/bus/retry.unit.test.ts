@@ -2,7 +2,14 @@ import { ContractViolation } from '../events/envelope';
 import type { DeliveredMessage } from './bus';
 import { deadLetter, defaultRetryPolicy, handleWithRetries, type RetryPolicy } from './retry';
 
-const delivered: DeliveredMessage = { topic: 'hotline.intake.events', key: 'c-1', value: '{}', headers: { 'event-id': 'e-1' }, partition: 2, offset: '17' };
+const delivered: DeliveredMessage = {
+  topic: 'hotline.intake.events',
+  key: 'c-1',
+  value: '{}',
+  headers: { 'event-id': 'e-1' },
+  partition: 2,
+  offset: '17',
+};
 const fast = (maxAttempts: number): RetryPolicy => ({ maxAttempts, backoffMs: () => 0 });
 
 describe('handleWithRetries', () => {

@@ -40,7 +40,13 @@ maybe('openDatabase on PostgreSQL', () => {
     return name;
   };
   const openIt = async (name: string) => {
-    const db = await openDatabase({ url: databaseUrl(name), dataDir: 'memory://', migrationsDir, createClient: clientOverAdapter, poolSize: 2 });
+    const db = await openDatabase({
+      url: databaseUrl(name),
+      dataDir: 'memory://',
+      migrationsDir,
+      createClient: clientOverAdapter,
+      poolSize: 2,
+    });
     open.push(db);
     return db;
   };
@@ -80,7 +86,9 @@ maybe('openDatabase on PostgreSQL', () => {
   it('given a migrated database, when opened again, then migrating is a no-op', async () => {
     const name = freshName();
     const first = await openIt(name);
-    const before = await first.client.$queryRawUnsafe<Array<{ name: string; applied_at: Date }>>(`SELECT "name", "applied_at" FROM "_migrations" ORDER BY "name"`);
+    const before = await first.client.$queryRawUnsafe<Array<{ name: string; applied_at: Date }>>(
+      `SELECT "name", "applied_at" FROM "_migrations" ORDER BY "name"`,
+    );
 
     const second = await openIt(name);
 
@@ -110,6 +118,8 @@ maybe('openDatabase on PostgreSQL', () => {
     url.port = '1';
     url.pathname = '/nowhere';
 
-    await expect(openDatabase({ url: url.toString(), dataDir: 'memory://', migrationsDir, createClient: clientOverAdapter })).rejects.toThrow(/ECONNREFUSED|connect/);
+    await expect(
+      openDatabase({ url: url.toString(), dataDir: 'memory://', migrationsDir, createClient: clientOverAdapter }),
+    ).rejects.toThrow(/ECONNREFUSED|connect/);
   });
 });

@@ -29,7 +29,8 @@ export type DriverAdapter = PrismaPGlite | PrismaPg;
 export const REQUEST_TRANSACTION = { maxWait: 10_000, timeout: 15_000 } as const;
 
 /** PGlite's folder for a service under the data folder; `memory://` keeps every service in memory (tests). */
-export const pgliteDir = (dataDir: string, service: string): string => (dataDir.startsWith('memory://') ? 'memory://' : path.join(dataDir, service));
+export const pgliteDir = (dataDir: string, service: string): string =>
+  dataDir.startsWith('memory://') ? 'memory://' : path.join(dataDir, service);
 
 export interface DatabaseOptions<C> {
   /** postgres://… selects PostgreSQL; without it the service runs on PGlite. */
@@ -84,16 +85,27 @@ async function migrate(conn: MigrationConnection, migrations: Migration[]): Prom
   // The lock comes first: two replicas creating the bookkeeping table at once collide even with IF NOT EXISTS.
   await conn.exec(`SELECT pg_advisory_lock(7201234512345)`);
   try {
-    await conn.exec(`CREATE TABLE IF NOT EXISTS "_migrations" ("name" TEXT PRIMARY KEY, "checksum" TEXT NOT NULL, "applied_at" TIMESTAMPTZ NOT NULL DEFAULT now())`);
-    const applied = new Map((await conn.query<{ name: string; checksum: string }>(`SELECT "name", "checksum" FROM "_migrations"`)).map((r) => [r.name, r.checksum]));
+    await conn.exec(
+      `CREATE TABLE IF NOT EXISTS "_migrations" ("name" TEXT PRIMARY KEY, "checksum" TEXT NOT NULL, "applied_at" TIMESTAMPTZ NOT NULL DEFAULT now())`,
+    );
+    const applied = new Map(
+      (await conn.query<{ name: string; checksum: string }>(`SELECT "name", "checksum" FROM "_migrations"`)).map((r) => [
+        r.name,
+        r.checksum,
+      ]),
+    );
     for (const migration of migrations) {
       const checksum = applied.get(migration.name);
       if (checksum === migration.checksum) continue;
       if (checksum) throw new Error(`migration ${migration.name} was changed after it was applied`);
-      await conn.exec(`BEGIN;\n${migration.sql}\n;INSERT INTO "_migrations" ("name", "checksum") VALUES ('${migration.name.replace(/'/g, "''")}', '${migration.checksum}');\nCOMMIT;`).catch(async (error: unknown) => {
-        await conn.exec('ROLLBACK').catch(() => undefined);
-        throw new Error(`migration ${migration.name} failed: ${(error as Error).message}`);
-      });
+      await conn
+        .exec(
+          `BEGIN;\n${migration.sql}\n;INSERT INTO "_migrations" ("name", "checksum") VALUES ('${migration.name.replace(/'/g, "''")}', '${migration.checksum}');\nCOMMIT;`,
+        )
+        .catch(async (error: unknown) => {
+          await conn.exec('ROLLBACK').catch(() => undefined);
+          throw new Error(`migration ${migration.name} failed: ${(error as Error).message}`);
+        });
     }
   } finally {
     await conn.exec(`SELECT pg_advisory_unlock(7201234512345)`);
@@ -129,7 +141,10 @@ export async function openDatabase<C extends TransactionalClient>(options: Datab
     const conn = new pg.Client({ connectionString: options.url });
     await conn.connect();
     try {
-      await migrate({ exec: async (sql) => void (await conn.query(sql)), query: async (sql, params) => (await conn.query(sql, params)).rows }, migrations);
+      await migrate(
+        { exec: async (sql) => void (await conn.query(sql)), query: async (sql, params) => (await conn.query(sql, params)).rows },
+        migrations,
+      );
     } finally {
       await conn.end();
     }
@@ -142,7 +157,10 @@ export async function openDatabase<C extends TransactionalClient>(options: Datab
       kind: 'postgres',
       client,
       async ping() {
-        return pool.query('SELECT 1').then(() => true, () => false);
+        return pool.query('SELECT 1').then(
+          () => true,
+          () => false,
+        );
       },
       async close() {
         await client.$disconnect();
@@ -152,18 +170,25 @@ export async function openDatabase<C extends TransactionalClient>(options: Datab
   }
   const pglite = new PGlite(options.dataDir);
   // A refused or failed migration must not leave the database open: on disk PGlite holds its folder.
-  await migrate({ exec: async (sql) => void (await pglite.exec(sql)), query: async <T>(sql: string, params?: unknown[]) => (await pglite.query<T>(sql, params)).rows }, migrations).catch(
-    async (error: unknown) => {
-      await pglite.close().catch(() => undefined);
-      throw error;
+  await migrate(
+    {
+      exec: async (sql) => void (await pglite.exec(sql)),
+      query: async <T>(sql: string, params?: unknown[]) => (await pglite.query<T>(sql, params)).rows,
     },
-  );
+    migrations,
+  ).catch(async (error: unknown) => {
+    await pglite.close().catch(() => undefined);
+    throw error;
+  });
   const client = options.createClient(new PrismaPGlite(pglite));
   return {
     kind: 'pglite',
     client,
     async ping() {
-      return pglite.query('SELECT 1').then(() => true, () => false);
+      return pglite.query('SELECT 1').then(
+        () => true,
+        () => false,
+      );
     },
     async close() {
       await client.$disconnect();

@@ -46,10 +46,16 @@ describe('openDatabase on PGlite: migrations', () => {
     expect(db.kind).toBe('pglite');
     expect(await db.ping()).toBe(true);
     expect(await applied(db)).toEqual(['20260101000000_platform_outbox_inbox', '20260201000000_svc_first', '20260301000000_svc_second']);
-    const [record] = await db.client.$queryRawUnsafe<Array<{ checksum: string }>>(`SELECT "checksum" FROM "_migrations" WHERE "name" = '20260201000000_svc_first'`);
+    const [record] = await db.client.$queryRawUnsafe<Array<{ checksum: string }>>(
+      `SELECT "checksum" FROM "_migrations" WHERE "name" = '20260201000000_svc_first'`,
+    );
     expect(record!.checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(await db.client.$queryRawUnsafe(`SELECT "name" FROM "thing"`)).toEqual([{ name: 'made by the second' }]);
-    expect(await db.client.$executeRawUnsafe(`INSERT INTO "outbox" ("id", "topic", "key", "payload") VALUES ('018f0000-0000-7000-8000-000000000001', 't', 'k', 'p')`)).toBe(1);
+    expect(
+      await db.client.$executeRawUnsafe(
+        `INSERT INTO "outbox" ("id", "topic", "key", "payload") VALUES ('018f0000-0000-7000-8000-000000000001', 't', 'k', 'p')`,
+      ),
+    ).toBe(1);
   });
 
   it('given a migrated database, when opened again, then nothing is applied twice', async () => {

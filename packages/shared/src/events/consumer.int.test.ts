@@ -15,7 +15,8 @@ import { toBusMessage, writeOutbox } from './outbox';
 const DEAD_LETTERS = `${ComplaintReceived.topic}.dead-letter`;
 
 /** The wire form of an event whose payload was changed after it was built, as a faulty producer would send it. */
-const withData = (event: ReturnType<typeof complaintReceived>, change: Record<string, unknown>) => JSON.stringify({ ...event, data: { ...event.data, ...change } });
+const withData = (event: ReturnType<typeof complaintReceived>, change: Record<string, unknown>) =>
+  JSON.stringify({ ...event, data: { ...event.data, ...change } });
 
 describe('event consumer', () => {
   let db: Database<TransactionalClient>;
@@ -24,17 +25,35 @@ describe('event consumer', () => {
   let deadLetters: DeliveredMessage[];
 
   /** Rows the test handler writes: its observable effect. */
-  const effects = async () => (await db.client.$queryRawUnsafe<Array<{ complaint_id: string }>>(`SELECT "complaint_id" FROM "effect" ORDER BY "seq"`)).map((r) => r.complaint_id);
-  const recordEffect = (tx: SqlExecutor, complaintId: string) => tx.$executeRawUnsafe(`INSERT INTO "effect" ("complaint_id") VALUES ($1)`, complaintId);
+  const effects = async () =>
+    (await db.client.$queryRawUnsafe<Array<{ complaint_id: string }>>(`SELECT "complaint_id" FROM "effect" ORDER BY "seq"`)).map(
+      (r) => r.complaint_id,
+    );
+  const recordEffect = (tx: SqlExecutor, complaintId: string) =>
+    tx.$executeRawUnsafe(`INSERT INTO "effect" ("complaint_id") VALUES ($1)`, complaintId);
 
   /** Starts the consumer under test as the dispatch group with one ComplaintReceived handler; `options` override the rest. */
-  const consume = async (handle: (event: EventOf<typeof ComplaintReceived>, tx: SqlExecutor) => Promise<void>, options: Partial<ConsumerBase<SqlExecutor>> = {}): Promise<Subscription> => {
-    consumer = await startEventConsumer({ bus, db: db.client, groupId: 'dispatch', logger: silentLogger(), handlers: [on(ComplaintReceived, handle)], ...options });
+  const consume = async (
+    handle: (event: EventOf<typeof ComplaintReceived>, tx: SqlExecutor) => Promise<void>,
+    options: Partial<ConsumerBase<SqlExecutor>> = {},
+  ): Promise<Subscription> => {
+    consumer = await startEventConsumer({
+      bus,
+      db: db.client,
+      groupId: 'dispatch',
+      logger: silentLogger(),
+      handlers: [on(ComplaintReceived, handle)],
+      ...options,
+    });
     return consumer;
   };
 
   beforeAll(async () => {
-    db = await openDatabase({ dataDir: 'memory://', migrationsDir: path.join(__dirname, 'no-service-migrations'), createClient: clientOverAdapter });
+    db = await openDatabase({
+      dataDir: 'memory://',
+      migrationsDir: path.join(__dirname, 'no-service-migrations'),
+      createClient: clientOverAdapter,
+    });
     await db.client.$executeRawUnsafe(`CREATE TABLE "effect" ("seq" SERIAL PRIMARY KEY, "complaint_id" TEXT NOT NULL)`);
   });
   beforeEach(async () => {
@@ -80,7 +99,11 @@ describe('event consumer', () => {
 
   describe('claimEvents', () => {
     it('given ids some of which were handled, then only the new ones are claimed, each once', async () => {
-      const [a, b, c] = ['018f0000-0000-7000-8000-00000000000a', '018f0000-0000-7000-8000-00000000000b', '018f0000-0000-7000-8000-00000000000c'];
+      const [a, b, c] = [
+        '018f0000-0000-7000-8000-00000000000a',
+        '018f0000-0000-7000-8000-00000000000b',
+        '018f0000-0000-7000-8000-00000000000c',
+      ];
       await claimEvent(db.client, 'analytics', a);
       expect(await claimEvents(db.client, 'analytics', [a, b, c, b])).toEqual(new Set([b, c]));
       expect(await claimEvents(db.client, 'analytics', [a, b, c])).toEqual(new Set());
@@ -103,7 +126,11 @@ describe('event consumer', () => {
       await claimEvent(db.client, 'analytics', handledBefore.id);
       const events = Array.from({ length: 25 }, (_, i) => complaintReceived(`c-${String(i).padStart(2, '0')}`));
       await bus.publish([sameKey(handledBefore), ...events.map(sameKey), sameKey(events[3]!)]);
-      await consume(async (event, tx: SqlExecutor) => void (await recordEffectInTx(tx, event.data.complaintId)), { groupId: 'analytics', maxBatch: 10, afterCommit: () => commits++ });
+      await consume(async (event, tx: SqlExecutor) => void (await recordEffectInTx(tx, event.data.complaintId)), {
+        groupId: 'analytics',
+        maxBatch: 10,
+        afterCommit: () => commits++,
+      });
 
       await waitFor(async () => (await effects()).length === 25 && commits >= 3, 'every event');
       expect(await effects()).toEqual(events.map((e) => e.data.complaintId));
@@ -120,7 +147,8 @@ describe('event consumer', () => {
       // every claim succeeds, nothing is stored.
       const tx: SqlExecutor = {
         $executeRawUnsafe: async () => 1,
-        $queryRawUnsafe: async <T>(_sql: string, _consumer: unknown, ids: unknown) => (JSON.parse(String(ids)) as string[]).map((id) => ({ id })) as T,
+        $queryRawUnsafe: async <T>(_sql: string, _consumer: unknown, ids: unknown) =>
+          (JSON.parse(String(ids)) as string[]).map((id) => ({ id })) as T,
       };
       const concurrent: TransactionalClient = { ...tx, $transaction: async (fn) => fn(tx), $disconnect: async () => undefined };
       let running = 0;
@@ -129,12 +157,15 @@ describe('event consumer', () => {
       const events = Array.from({ length: 40 }, (_, i) => complaintReceived(`c-${i}`));
       expect(new Set(events.map((e) => partitionOf(e.subject, 4))).size).toBeGreaterThan(1);
       await bus.publish(events.map(toBusMessage));
-      await consume(async () => {
-        most = Math.max(most, ++running);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        running--;
-        handled++;
-      }, { db: concurrent, groupId: 'analytics', maxBatch: 5, serial });
+      await consume(
+        async () => {
+          most = Math.max(most, ++running);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          running--;
+          handled++;
+        },
+        { db: concurrent, groupId: 'analytics', maxBatch: 5, serial },
+      );
 
       await waitFor(() => handled === 40, 'every event');
       expect(Math.min(most, 2)).toBe(expected);
@@ -143,16 +174,21 @@ describe('event consumer', () => {
     it('given a batch with an event whose handler always fails, then the batch rolls back, the others are handled once each and only the bad one is dead-lettered', async () => {
       const events = Array.from({ length: 8 }, (_, i) => complaintReceived(`c-${i}`));
       await bus.publish(events.map(sameKey));
-      await consume(async (event, tx: SqlExecutor) => {
-        await recordEffectInTx(tx, event.data.complaintId);
-        if (event.data.complaintId === 'c-5') throw new Error('this one cannot be handled');
-      }, { groupId: 'analytics', maxBatch: 10, maxAttempts: 2 });
+      await consume(
+        async (event, tx: SqlExecutor) => {
+          await recordEffectInTx(tx, event.data.complaintId);
+          if (event.data.complaintId === 'c-5') throw new Error('this one cannot be handled');
+        },
+        { groupId: 'analytics', maxBatch: 10, maxAttempts: 2 },
+      );
 
       await waitFor(() => deadLetters.length === 1, 'the dead letter');
       await waitFor(async () => (await effects()).length === 7, 'the others');
       expect(await effects()).toEqual(['c-0', 'c-1', 'c-2', 'c-3', 'c-4', 'c-6', 'c-7']);
       expect(deadLetters[0]!.headers['dead-letter-error']).toBe('this one cannot be handled');
-      const inbox = await db.client.$queryRawUnsafe<Array<{ n: number }>>(`SELECT COUNT(*)::int AS "n" FROM "inbox" WHERE "consumer" = 'analytics'`);
+      const inbox = await db.client.$queryRawUnsafe<Array<{ n: number }>>(
+        `SELECT COUNT(*)::int AS "n" FROM "inbox" WHERE "consumer" = 'analytics'`,
+      );
       expect(inbox[0]!.n).toBe(7);
     });
   });
@@ -160,7 +196,8 @@ describe('event consumer', () => {
   describe('startEventConsumer, serial, with group commit and projections', () => {
     const recordEffectInTx = (tx: SqlExecutor, complaintId: string) =>
       tx.$executeRawUnsafe(`INSERT INTO "effect" ("complaint_id", "tx") VALUES ($1, txid_current())`, complaintId);
-    const transactions = async () => (await db.client.$queryRawUnsafe<Array<{ n: number }>>(`SELECT COUNT(DISTINCT "tx")::int AS "n" FROM "effect"`))[0]!.n;
+    const transactions = async () =>
+      (await db.client.$queryRawUnsafe<Array<{ n: number }>>(`SELECT COUNT(DISTINCT "tx")::int AS "n" FROM "effect"`))[0]!.n;
     /** 40 events over the four partitions, 10 on each. */
     const spread = () => {
       const events = Array.from({ length: 40 }, (_, i) => complaintReceived(`c-${String(i).padStart(2, '0')}`));
@@ -175,10 +212,13 @@ describe('event consumer', () => {
       const events = spread();
       expect(new Set(events.map((e) => partitionOf(e.message.key, 4))).size).toBeGreaterThan(1);
       await bus.publish(events.map((e) => e.message));
-      await consume(async (event, tx: SqlExecutor) => {
-        await recordEffectInTx(tx, event.data.complaintId);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }, { groupId: 'analytics', maxBatch: 5, serial: true });
+      await consume(
+        async (event, tx: SqlExecutor) => {
+          await recordEffectInTx(tx, event.data.complaintId);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        },
+        { groupId: 'analytics', maxBatch: 5, serial: true },
+      );
 
       await waitFor(async () => (await effects()).length === 40, 'every event');
       expect([...(await effects())].sort()).toEqual(events.map((e) => e.event.data.complaintId));
@@ -189,11 +229,14 @@ describe('event consumer', () => {
     it('given a shared transaction that fails on one event, then the other partitions’ batches commit on their own and only the bad event is dead-lettered', async () => {
       const events = spread();
       await bus.publish(events.map((e) => e.message));
-      await consume(async (event, tx: SqlExecutor) => {
-        await recordEffectInTx(tx, event.data.complaintId);
-        await new Promise((resolve) => setTimeout(resolve, 2));
-        if (event.data.complaintId === 'c-13') throw new Error('this one cannot be handled');
-      }, { groupId: 'analytics', maxBatch: 5, maxAttempts: 2, serial: true });
+      await consume(
+        async (event, tx: SqlExecutor) => {
+          await recordEffectInTx(tx, event.data.complaintId);
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          if (event.data.complaintId === 'c-13') throw new Error('this one cannot be handled');
+        },
+        { groupId: 'analytics', maxBatch: 5, maxAttempts: 2, serial: true },
+      );
 
       await waitFor(() => deadLetters.length === 1, 'the dead letter');
       await waitFor(async () => (await effects()).length === 39, 'the others');
@@ -206,7 +249,10 @@ describe('event consumer', () => {
       [false, undefined],
     ])('given serial: %s, then the bus is asked for %s partitions at once (undefined: its default)', async (serial, expected) => {
       const asked: Array<number | undefined> = [];
-      const recording: EventBus = { ...bus, subscribe: async (options) => (asked.push(options.partitionsAtOnce), { stop: async () => undefined }) };
+      const recording: EventBus = {
+        ...bus,
+        subscribe: async (options) => (asked.push(options.partitionsAtOnce), { stop: async () => undefined }),
+      };
       await consume(async () => undefined, { bus: recording, maxBatch: 10, serial });
       expect(asked).toEqual([expected]);
     });
@@ -244,7 +290,9 @@ describe('event consumer', () => {
   describe('startEventConsumer', () => {
     it('given the same envelope delivered twice, then the handler’s effect happens once and afterCommit runs once', async () => {
       let commits = 0;
-      await consume(async (event, tx: SqlExecutor) => void (await recordEffect(tx, event.data.complaintId)), { afterCommit: () => commits++ });
+      await consume(async (event, tx: SqlExecutor) => void (await recordEffect(tx, event.data.complaintId)), {
+        afterCommit: () => commits++,
+      });
       const event = complaintReceived('c-1');
 
       await bus.publish([toBusMessage(event), toBusMessage(event), toBusMessage(complaintReceived('c-marker'))]);
@@ -270,23 +318,26 @@ describe('event consumer', () => {
       ['a payload violating the contract', withData(complaintReceived('c-bad'), { urgency: 'WHENEVER' }), /data\.urgency/],
       ['a message that is not JSON', 'not json at all', /not JSON/],
       ['a version nobody understands', JSON.stringify({ ...complaintReceived('c-v9'), version: 9 }), /version 9/],
-    ])('given %s, then it goes to the dead letter after one attempt, without an effect, and the next event is handled', async (_, value, reason) => {
-      let attempts = 0;
-      await consume(async (event, tx: SqlExecutor) => {
-        attempts++;
-        await recordEffect(tx, event.data.complaintId);
-      });
+    ])(
+      'given %s, then it goes to the dead letter after one attempt, without an effect, and the next event is handled',
+      async (_, value, reason) => {
+        let attempts = 0;
+        await consume(async (event, tx: SqlExecutor) => {
+          attempts++;
+          await recordEffect(tx, event.data.complaintId);
+        });
 
-      await bus.publish([{ ...toBusMessage(complaintReceived('c-bad')), value }, toBusMessage(complaintReceived('c-1'))]);
+        await bus.publish([{ ...toBusMessage(complaintReceived('c-bad')), value }, toBusMessage(complaintReceived('c-1'))]);
 
-      await waitFor(() => deadLetters.length === 1, 'the dead letter');
-      await waitFor(async () => (await effects()).includes('c-1'), 'the next event');
-      expect(deadLetters[0]!.headers['dead-letter-attempts']).toBe('1');
-      expect(deadLetters[0]!.headers['dead-letter-error']).toMatch(reason);
-      expect(deadLetters[0]!.headers['dead-letter-group']).toBe('dispatch');
-      expect(await effects()).toEqual(['c-1']);
-      expect(attempts).toBe(1);
-    });
+        await waitFor(() => deadLetters.length === 1, 'the dead letter');
+        await waitFor(async () => (await effects()).includes('c-1'), 'the next event');
+        expect(deadLetters[0]!.headers['dead-letter-attempts']).toBe('1');
+        expect(deadLetters[0]!.headers['dead-letter-error']).toMatch(reason);
+        expect(deadLetters[0]!.headers['dead-letter-group']).toBe('dispatch');
+        expect(await effects()).toEqual(['c-1']);
+        expect(attempts).toBe(1);
+      },
+    );
 
     it('given a handler that fails once after writing, then its writes and its inbox record roll back and the retry does the effect once', async () => {
       let attempts = 0;

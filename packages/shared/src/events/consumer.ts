@@ -12,7 +12,10 @@ export interface EventHandler<Tx, C extends EventContract = EventContract> {
 }
 
 /** Pairs a contract with its handler, keeping the event's type precise inside the handler. */
-export const on = <Tx, C extends EventContract>(contract: C, handle: (event: EventOf<C>, tx: Tx) => Promise<void>): EventHandler<Tx, C> => ({ contract, handle });
+export const on = <Tx, C extends EventContract>(
+  contract: C,
+  handle: (event: EventOf<C>, tx: Tx) => Promise<void>,
+): EventHandler<Tx, C> => ({ contract, handle });
 
 /**
  * A read model that applies a batch of events at once (set-wise: a few statements per batch rather
@@ -84,7 +87,13 @@ export async function startEventConsumer<Tx extends SqlExecutor>(options: EventC
   const spanOf = (event: Envelope, topic: string, count = 1) => ({
     parent: contextFrom({ traceparent: event.traceparent }),
     kind: SpanKind.CONSUMER,
-    attributes: { 'messaging.destination.name': topic, 'messaging.consumer.group.name': options.groupId, 'messaging.batch.message_count': count, 'event.id': event.id, 'event.subject': event.subject },
+    attributes: {
+      'messaging.destination.name': topic,
+      'messaging.consumer.group.name': options.groupId,
+      'messaging.batch.message_count': count,
+      'event.id': event.id,
+      'event.subject': event.subject,
+    },
   });
   /** The event in `message`, validated against its contract, or null when this group does not take its type. */
   const decode = (message: DeliveredMessage) => {
@@ -100,7 +109,11 @@ export async function startEventConsumer<Tx extends SqlExecutor>(options: EventC
    */
   const transact = (decoded: Decoded[]): Promise<number> =>
     options.db.$transaction(async (tx) => {
-      const claimed = await claimEvents(tx, options.groupId, decoded.map((d) => d.event.id));
+      const claimed = await claimEvents(
+        tx,
+        options.groupId,
+        decoded.map((d) => d.event.id),
+      );
       // Deleted once taken: the same event twice in a batch is handled once.
       const fresh = decoded.filter(({ event }) => {
         if (claimed.delete(event.id)) return true;
@@ -110,9 +123,15 @@ export async function startEventConsumer<Tx extends SqlExecutor>(options: EventC
       const [first] = fresh;
       if (projection && first) {
         const name = `consume ${fresh.length === 1 ? first.event.type : `${fresh.length} events`}`;
-        await inSpan(options.groupId, name, spanOf(first.event, first.topic, fresh.length), () => projection.apply(fresh.map((d) => d.event), tx));
+        await inSpan(options.groupId, name, spanOf(first.event, first.topic, fresh.length), () =>
+          projection.apply(
+            fresh.map((d) => d.event),
+            tx,
+          ),
+        );
       } else {
-        for (const { event, topic } of fresh) await inSpan(options.groupId, `consume ${event.type}`, spanOf(event, topic), () => handlerOf.get(event.type)!.handle(event, tx));
+        for (const { event, topic } of fresh)
+          await inSpan(options.groupId, `consume ${event.type}`, spanOf(event, topic), () => handlerOf.get(event.type)!.handle(event, tx));
       }
       return fresh.length;
     }, CONSUMER_TRANSACTION);

@@ -77,14 +77,16 @@ export function parseEnvelope(raw: string): Envelope {
     throw new ContractViolation('message is not JSON');
   }
   const result = envelopeSchema.safeParse(json);
-  if (!result.success) throw new ContractViolation(`not an event envelope: ${result.error.issues[0]?.path.join('.')} ${result.error.issues[0]?.message}`);
+  if (!result.success)
+    throw new ContractViolation(`not an event envelope: ${result.error.issues[0]?.path.join('.')} ${result.error.issues[0]?.message}`);
   return result.data as Envelope;
 }
 
 /** Validates the payload on the consuming side against the same contract the producer used. */
 export function parseData<C extends EventContract>(contract: C, envelope: Envelope): EventOf<C> {
   if (envelope.type !== contract.type) throw new ContractViolation(`expected ${contract.type}, got ${envelope.type}`);
-  if (envelope.version !== contract.version) throw new ContractViolation(`${contract.type}: version ${envelope.version} is not understood (expects ${contract.version})`);
+  if (envelope.version !== contract.version)
+    throw new ContractViolation(`${contract.type}: version ${envelope.version} is not understood (expects ${contract.version})`);
   const result = contract.data.safeParse(envelope.data);
   if (!result.success) {
     const issue = result.error.issues[0];

@@ -35,7 +35,14 @@ describe('createEvent', () => {
     const first = received();
     const second = received();
 
-    expect(first).toMatchObject({ type: 'intake.complaint.received', version: 1, subject: 'c-1', district: '110199', actor: 'agent-1', data: complaintData });
+    expect(first).toMatchObject({
+      type: 'intake.complaint.received',
+      version: 1,
+      subject: 'c-1',
+      district: '110199',
+      actor: 'agent-1',
+      data: complaintData,
+    });
     expect(first.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(second.id).not.toBe(first.id);
     expect(() => parseEnvelope(JSON.stringify(first))).not.toThrow();
@@ -43,7 +50,14 @@ describe('createEvent', () => {
 
   it('given an explicit time and traceparent, when an event is created, then both are kept', () => {
     const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
-    const event = createEvent(ComplaintReceived, { subject: 'c-1', district: '110199', actor: 'agent-1', data: complaintData, occurredAt: new Date('2026-03-01T08:00:00Z'), traceparent });
+    const event = createEvent(ComplaintReceived, {
+      subject: 'c-1',
+      district: '110199',
+      actor: 'agent-1',
+      data: complaintData,
+      occurredAt: new Date('2026-03-01T08:00:00Z'),
+      traceparent,
+    });
 
     expect(event.occurredAt).toBe('2026-03-01T08:00:00.000Z');
     expect(event.traceparent).toBe(traceparent);
@@ -55,7 +69,14 @@ describe('createEvent', () => {
 
   it('given a payload that breaks the contract, when the producer creates the event, then it throws before anything is published', () => {
     expect(() => received({ urgency: 'WHENEVER' as never })).toThrow(z.ZodError);
-    expect(() => createEvent(DeadlinesSet, { subject: 'c-1', district: '110199', actor: 'system:supervision', data: { complaintId: 'c-1', workOrderId: 'w-1', unitId: 'u-1', ruleId: 'r-1', deadlines: [] } })).toThrow(z.ZodError);
+    expect(() =>
+      createEvent(DeadlinesSet, {
+        subject: 'c-1',
+        district: '110199',
+        actor: 'system:supervision',
+        data: { complaintId: 'c-1', workOrderId: 'w-1', unitId: 'u-1', ruleId: 'r-1', deadlines: [] },
+      }),
+    ).toThrow(z.ZodError);
   });
 });
 

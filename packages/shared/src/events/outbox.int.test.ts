@@ -13,10 +13,15 @@ describe('outbox', () => {
     relays.push(relay);
     return relay;
   };
-  const pending = async () => (await db.client.$queryRawUnsafe<Array<{ id: string }>>(`SELECT "id" FROM "outbox" ORDER BY "seq"`)).map((r) => r.id);
+  const pending = async () =>
+    (await db.client.$queryRawUnsafe<Array<{ id: string }>>(`SELECT "id" FROM "outbox" ORDER BY "seq"`)).map((r) => r.id);
 
   beforeAll(async () => {
-    db = await openDatabase({ dataDir: 'memory://', migrationsDir: path.join(__dirname, 'no-service-migrations'), createClient: clientOverAdapter });
+    db = await openDatabase({
+      dataDir: 'memory://',
+      migrationsDir: path.join(__dirname, 'no-service-migrations'),
+      createClient: clientOverAdapter,
+    });
   });
   afterEach(async () => {
     for (const relay of relays.splice(0)) await relay.stop();
@@ -34,7 +39,11 @@ describe('outbox', () => {
         topic: 'hotline.intake.events',
         key: 'c-1',
         value: JSON.stringify(event),
-        headers: { [EVENT_HEADERS.id]: event.id, [EVENT_HEADERS.type]: 'intake.complaint.received', [EVENT_HEADERS.traceparent]: event.traceparent },
+        headers: {
+          [EVENT_HEADERS.id]: event.id,
+          [EVENT_HEADERS.type]: 'intake.complaint.received',
+          [EVENT_HEADERS.traceparent]: event.traceparent,
+        },
       });
     });
 

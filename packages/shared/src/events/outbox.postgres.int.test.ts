@@ -21,7 +21,13 @@ maybe('outbox relay on PostgreSQL', () => {
   beforeAll(async () => {
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
-    db = await openDatabase({ url: url.toString(), dataDir: 'memory://', migrationsDir: path.join(__dirname, 'no-service-migrations'), createClient: clientOverAdapter, poolSize: 4 });
+    db = await openDatabase({
+      url: url.toString(),
+      dataDir: 'memory://',
+      migrationsDir: path.join(__dirname, 'no-service-migrations'),
+      createClient: clientOverAdapter,
+      poolSize: 4,
+    });
   });
   afterAll(async () => {
     await db.close();

@@ -12,7 +12,11 @@ export function toBusMessage(event: Envelope): BusMessage {
     topic: topicOf(event.type),
     key: event.subject,
     value: JSON.stringify(event),
-    headers: { [EVENT_HEADERS.id]: event.id, [EVENT_HEADERS.type]: event.type, ...(event.traceparent ? { [EVENT_HEADERS.traceparent]: event.traceparent } : {}) },
+    headers: {
+      [EVENT_HEADERS.id]: event.id,
+      [EVENT_HEADERS.type]: event.type,
+      ...(event.traceparent ? { [EVENT_HEADERS.traceparent]: event.traceparent } : {}),
+    },
   };
 }
 
@@ -80,11 +84,19 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         );
         if (rows.length === 0) return 0;
         await options.bus.publish(
-          rows.map((row) => ({ topic: row.topic, key: row.key, value: row.payload, headers: typeof row.headers === 'string' ? JSON.parse(row.headers) : row.headers })),
+          rows.map((row) => ({
+            topic: row.topic,
+            key: row.key,
+            value: row.payload,
+            headers: typeof row.headers === 'string' ? JSON.parse(row.headers) : row.headers,
+          })),
         );
         // Exactly the rows published, not "seq <= last": a transaction that took a lower seq may have committed
         // since the SELECT, and under READ COMMITTED a range delete would remove its row unpublished.
-        await tx.$executeRawUnsafe(`DELETE FROM "outbox" WHERE "seq" = ANY($1::bigint[])`, `{${rows.map((row) => BigInt(row.seq)).join(',')}}`);
+        await tx.$executeRawUnsafe(
+          `DELETE FROM "outbox" WHERE "seq" = ANY($1::bigint[])`,
+          `{${rows.map((row) => BigInt(row.seq)).join(',')}}`,
+        );
         return rows.length;
       },
       { timeout: 60_000, maxWait: 10_000 },

@@ -29,10 +29,19 @@ export function decodeCursor(cursor: string | null | undefined): unknown[] | nul
 }
 
 /** Builds a page from rows fetched with `first + 1`: the extra row only tells that there is a next page. */
-export function toConnection<T>(rows: T[], first: number, keyOf: (row: T) => unknown[], totalCount: number): Connection<T> & { totalCount: number };
+export function toConnection<T>(
+  rows: T[],
+  first: number,
+  keyOf: (row: T) => unknown[],
+  totalCount: number,
+): Connection<T> & { totalCount: number };
 export function toConnection<T>(rows: T[], first: number, keyOf: (row: T) => unknown[]): Connection<T>;
 export function toConnection<T>(rows: T[], first: number, keyOf: (row: T) => unknown[], totalCount?: number): Connection<T> {
   const page = rows.slice(0, first);
   const edges = page.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
-  return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null }, ...(totalCount === undefined ? {} : { totalCount }) };
+  return {
+    edges,
+    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+    ...(totalCount === undefined ? {} : { totalCount }),
+  };
 }

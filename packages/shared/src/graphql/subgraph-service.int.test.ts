@@ -31,7 +31,13 @@ describe('a subgraph service starting', () => {
       deps: { bus, logger: silentLogger(), now: () => new Date() },
       database: { dataDir: 'memory://', migrationsDir: path.join(__dirname, 'no-service-migrations'), createClient: clientOverAdapter },
       http: { port, host: '127.0.0.1', callerSecret: TEST_CALLER_SECRET },
-      build: async () => ({ typeDefs: 'type Query { ping: String }', resolvers: { Query: { ping: () => 'pong' } }, context: (caller) => ({ caller }), publishes: false, consume }),
+      build: async () => ({
+        typeDefs: 'type Query { ping: String }',
+        resolvers: { Query: { ping: () => 'pong' } },
+        context: (caller) => ({ caller }),
+        publishes: false,
+        consume,
+      }),
     });
 
   it('answers /ready with 503 until its consumer has started, then 200', async () => {
@@ -54,7 +60,9 @@ describe('a subgraph service starting', () => {
 
   it('given a consumer that cannot start, fails to start and leaves nothing listening', async () => {
     const port = await freePort();
-    await expect(start(port, async () => Promise.reject(new Error('the group coordinator is not available')))).rejects.toThrow('the group coordinator is not available');
+    await expect(start(port, async () => Promise.reject(new Error('the group coordinator is not available')))).rejects.toThrow(
+      'the group coordinator is not available',
+    );
     expect(await readiness(port)).toBeNull();
   });
 });

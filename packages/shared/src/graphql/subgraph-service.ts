@@ -91,7 +91,15 @@ export async function startSubgraphService<C extends TransactionalClient, Ctx ex
     consumer = parts.consume
       ? await parts.consume()
       : parts.handlers?.length
-        ? await startEventConsumer<Tx>({ bus: deps.bus, db: db.client as unknown as TransactionalClient<Tx>, groupId: name, handlers: parts.handlers, logger, afterCommit: () => relay.notify(), maxBatch: parts.eventBatch })
+        ? await startEventConsumer<Tx>({
+            bus: deps.bus,
+            db: db.client as unknown as TransactionalClient<Tx>,
+            groupId: name,
+            handlers: parts.handlers,
+            logger,
+            afterCommit: () => relay.notify(),
+            maxBatch: parts.eventBatch,
+          })
         : null;
   } catch (error) {
     // Nothing is left listening or open: the caller sees the failure and may start the service again.

@@ -73,7 +73,8 @@ export function createServiceHttp<C extends BaseContext>(options: ServiceHttpOpt
     if (url.pathname !== graphqlPath) return sendJson(res, 404, { error: `no such path: ${url.pathname}` });
 
     const headers = new HeaderMap();
-    for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    for (const [name, value] of Object.entries(req.headers))
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     const raw = req.method === 'POST' ? await body() : '';
     let parsed: unknown = raw;
     if (raw && (headers.get('content-type') ?? '').includes('application/json')) {
@@ -84,11 +85,15 @@ export function createServiceHttp<C extends BaseContext>(options: ServiceHttpOpt
       }
     }
     // Each operation is a server span continuing the caller's trace (the gateway injects traceparent).
-    const result = await inSpan(options.name, `${req.method} ${graphqlPath}`, { parent: contextFrom(req.headers), kind: SpanKind.SERVER }, () =>
-      options.graphql.server.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsed },
-        context: () => options.graphql.context(req),
-      }),
+    const result = await inSpan(
+      options.name,
+      `${req.method} ${graphqlPath}`,
+      { parent: contextFrom(req.headers), kind: SpanKind.SERVER },
+      () =>
+        options.graphql.server.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsed },
+          context: () => options.graphql.context(req),
+        }),
     );
     for (const [name, value] of result.headers) res.setHeader(name, value);
     res.statusCode = result.status ?? 200;

@@ -32,7 +32,11 @@ export async function postGraphQL<D = Record<string, any>>(
 }
 
 /** Waits until `condition` returns a truthy value (and returns it); fails with `what` after the timeout. Never a fixed sleep. */
-export async function waitFor<T>(condition: () => Promise<T | null | undefined | false> | T | null | undefined | false, what: string, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  condition: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {

@@ -59,7 +59,10 @@ export interface CpuShare {
  * (other people's work on the shared machine, the kernel's own threads). A process that ends within
  * the interval takes its time with it, so groups count long-lived processes.
  */
-export function cpuMeter(groups: CpuGroup[]): { start(): void; stop(): { shares: CpuShare[]; machineCores: number; machineBusy: number; seconds: number } } {
+export function cpuMeter(groups: CpuGroup[]): {
+  start(): void;
+  stop(): { shares: CpuShare[]; machineCores: number; machineBusy: number; seconds: number };
+} {
   let before: { at: number; machine: { busy: number; total: number }; byGroup: Array<Map<number, number>> } | undefined;
   const snapshot = () => groups.map((g) => new Map(g.pids().map((pid) => [pid, cpuSecondsOf(pid)])));
   return {

@@ -64,7 +64,10 @@ export interface LoadResult {
 function outcomeOf(status: number, text: string): { id: string } | { failure: string } {
   if (status !== 200) return { failure: `HTTP ${status}` };
   try {
-    const body = JSON.parse(text) as { errors?: Array<{ extensions?: { code?: string } }>; data?: { submitComplaint?: { complaint?: { id?: string } } } };
+    const body = JSON.parse(text) as {
+      errors?: Array<{ extensions?: { code?: string } }>;
+      data?: { submitComplaint?: { complaint?: { id?: string } } };
+    };
     if (body.errors?.length) return { failure: `GraphQL ${body.errors[0]?.extensions?.code ?? 'error'}` };
     const id = body.data?.submitComplaint?.complaint?.id;
     return id ? { id } : { failure: 'no complaint id' };
@@ -81,7 +84,13 @@ function outcomeOf(status: number, text: string): { id: string } | { failure: st
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const target = new URL(options.url);
-  const pool = new Pool(target.origin, { connections: options.connections, pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: 30_000, bodyTimeout: 30_000 });
+  const pool = new Pool(target.origin, {
+    connections: options.connections,
+    pipelining: 1,
+    keepAliveTimeout: 60_000,
+    headersTimeout: 30_000,
+    bodyTimeout: 30_000,
+  });
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${options.token}` };
   const { startedAt } = options;
   const endsAt = startedAt + options.durationMs;

@@ -33,7 +33,10 @@ export async function observeKafka(brokers: string[], namespace: string, sink: S
   const consumer = kafka.consumer({ groupId: `${namespace}.bench-observer` });
   await consumer.connect();
   const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-  await consumer.subscribe({ topics: [ComplaintReceived.topic, WorkOrderDispatched.topic].map((t) => `${namespace}.${t}`), fromBeginning: true });
+  await consumer.subscribe({
+    topics: [ComplaintReceived.topic, WorkOrderDispatched.topic].map((t) => `${namespace}.${t}`),
+    fromBeginning: true,
+  });
   await consumer.run({
     partitionsConsumedConcurrently: 6,
     eachBatch: async ({ batch }) => {
@@ -45,7 +48,8 @@ export async function observeKafka(brokers: string[], namespace: string, sink: S
           continue;
         }
         const dispatched = dispatchedOf(type, message.value?.toString() ?? '');
-        if (dispatched) sink.dispatched(dispatched.complaintId, seenAt, { handledAt: dispatched.handledAt, producedAt: Number(message.timestamp) });
+        if (dispatched)
+          sink.dispatched(dispatched.complaintId, seenAt, { handledAt: dispatched.handledAt, producedAt: Number(message.timestamp) });
       }
     },
   });

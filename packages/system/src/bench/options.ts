@@ -39,7 +39,8 @@ Kafka: KAFKA_BROKERS (else infra/kafka/start.sh is run, as npm run start:distrib
 function count(name: string, text: string | undefined, fallback: number, min: number): number {
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number of at least ${min}, not "${text}"\n${usage}`);
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(`--${name} must be a whole number of at least ${min}, not "${text}"\n${usage}`);
   return value;
 }
 
@@ -64,7 +65,8 @@ export function readBenchOptions(argv: string[], env: Record<string, string | un
     process.exit(0);
   }
   const mode = values.mode ?? env.BENCH_MODE ?? 'both';
-  if (!['embedded', 'distributed', 'both'].includes(mode)) throw new Error(`--mode must be embedded, distributed or both, not "${mode}"\n${usage}`);
+  if (!['embedded', 'distributed', 'both'].includes(mode))
+    throw new Error(`--mode must be embedded, distributed or both, not "${mode}"\n${usage}`);
   return {
     seconds: count('seconds', values.seconds ?? env.BENCH_SECONDS, 60, 1),
     warmupSeconds: count('warmup', values.warmup ?? env.BENCH_WARMUP, 5, 0),

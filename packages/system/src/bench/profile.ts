@@ -107,7 +107,8 @@ export function summariseProfile(file: string, window?: { fromUs: number; toUs: 
 export function formatProfile(processName: string, summary: ProfileSummary, top = 10): string {
   const busy = summary.totalMs - summary.idleMs;
   const pct = (ms: number) => `${((100 * ms) / busy).toFixed(1)} %`;
-  const rows = (items: Array<{ name?: string; owner: string; ms: number }>) => items.slice(0, top).map((i) => [i.name ?? i.owner, ...(i.name ? [i.owner] : []), pct(i.ms)]);
+  const rows = (items: Array<{ name?: string; owner: string; ms: number }>) =>
+    items.slice(0, top).map((i) => [i.name ?? i.owner, ...(i.name ? [i.owner] : []), pct(i.ms)]);
   return [
     `### ${processName}: busy ${(busy / 1000).toFixed(1)} s of ${(summary.totalMs / 1000).toFixed(1)} s sampled`,
     // V8 samples on a wall-clock timer: a thread waiting for a core is sampled where it stopped.

@@ -16,7 +16,13 @@ export interface ReferenceResult {
 }
 
 /** Runs `call` from `concurrency` loops until the time is up; each call counts `perCall` operations. */
-async function saturate(name: string, concurrency: number, seconds: number, perCall: number, call: () => Promise<unknown>): Promise<ReferenceResult> {
+async function saturate(
+  name: string,
+  concurrency: number,
+  seconds: number,
+  perCall: number,
+  call: () => Promise<unknown>,
+): Promise<ReferenceResult> {
   const calls = new Latencies();
   let operations = 0;
   let errors = 0;
@@ -50,10 +56,20 @@ export async function postgresInserts(postgresUrl: string, concurrency: number, 
   // A connection the server ends while idle (a restart, a terminated backend) is dropped by the pool; the calls count their own errors.
   pool.on('error', () => undefined);
   try {
-    await pool.query(`CREATE TABLE reference_row ("seq" BIGSERIAL PRIMARY KEY, "id" UUID NOT NULL, "topic" TEXT NOT NULL, "payload" JSONB NOT NULL)`);
-    const payload = JSON.stringify({ type: 'intake.complaint.received', district: '110199', data: { categoryId: 'property.fees', urgency: 'GENERAL' } });
+    await pool.query(
+      `CREATE TABLE reference_row ("seq" BIGSERIAL PRIMARY KEY, "id" UUID NOT NULL, "topic" TEXT NOT NULL, "payload" JSONB NOT NULL)`,
+    );
+    const payload = JSON.stringify({
+      type: 'intake.complaint.received',
+      district: '110199',
+      data: { categoryId: 'property.fees', urgency: 'GENERAL' },
+    });
     return await saturate('PostgreSQL single-row INSERT (autocommit)', concurrency, seconds, 1, () =>
-      pool.query(`INSERT INTO reference_row ("id", "topic", "payload") VALUES ($1, $2, $3)`, [randomUUID(), 'hotline.intake.events', payload]),
+      pool.query(`INSERT INTO reference_row ("id", "topic", "payload") VALUES ($1, $2, $3)`, [
+        randomUUID(),
+        'hotline.intake.events',
+        payload,
+      ]),
     );
   } finally {
     await pool.end();
@@ -65,20 +81,39 @@ export async function postgresInserts(postgresUrl: string, concurrency: number, 
  * Produces to a topic of its own on the same broker, with the bus's producer settings (idempotent,
  * acks=-1, 5 in flight): once one message per send, once `batchSize` messages per send.
  */
-export async function kafkaProduces(brokers: string[], namespace: string, concurrency: number, seconds: number, batchSize: number): Promise<ReferenceResult[]> {
+export async function kafkaProduces(
+  brokers: string[],
+  namespace: string,
+  concurrency: number,
+  seconds: number,
+  batchSize: number,
+): Promise<ReferenceResult[]> {
   const kafka = new Kafka({ clientId: 'bench-reference', brokers, logLevel: logLevel.ERROR });
   const admin = kafka.admin();
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 5,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   const topic = `${namespace}.bench.reference`;
   await admin.connect();
   await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 6, replicationFactor: 1 }] });
   await producer.connect();
   // About the size of a ComplaintReceived envelope on the wire.
-  const value = JSON.stringify({ id: randomUUID(), type: 'intake.complaint.received', version: 1, district: '110199', data: { text: 'x'.repeat(400) } });
+  const value = JSON.stringify({
+    id: randomUUID(),
+    type: 'intake.complaint.received',
+    version: 1,
+    district: '110199',
+    data: { text: 'x'.repeat(400) },
+  });
   let n = 0;
   const message = () => ({ key: `complaint-${n++}`, value });
   try {
-    const single = await saturate('Kafka produce, 1 message per send (acks=-1)', concurrency, seconds, 1, () => producer.send({ topic, acks: -1, messages: [message()] }));
+    const single = await saturate('Kafka produce, 1 message per send (acks=-1)', concurrency, seconds, 1, () =>
+      producer.send({ topic, acks: -1, messages: [message()] }),
+    );
     const batched = await saturate(`Kafka produce, ${batchSize} messages per send (acks=-1)`, concurrency, seconds, batchSize, () =>
       producer.send({ topic, acks: -1, messages: Array.from({ length: batchSize }, message) }),
     );

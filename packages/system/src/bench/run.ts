@@ -63,7 +63,16 @@ async function startEmbeddedTarget(profileDir: string | undefined, logDir: strin
   const child = new ManagedProcess(
     'embedded',
     'gateway/dist/embedded.js',
-    { GATEWAY_PORT: String(port), INTAKE_PORT: '0', DISPATCH_PORT: '0', SUPERVISION_PORT: '0', ANALYTICS_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...SYSTEM_ENV },
+    {
+      GATEWAY_PORT: String(port),
+      INTAKE_PORT: '0',
+      DISPATCH_PORT: '0',
+      SUPERVISION_PORT: '0',
+      ANALYTICS_PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      ...SYSTEM_ENV,
+    },
     path.join(logDir, 'embedded.log'),
     profileArgs(profileDir),
   );
@@ -88,12 +97,26 @@ async function startEmbeddedTarget(profileDir: string | undefined, logDir: strin
 }
 
 /** The distributed system (startDistributed: each service and the gateway a process, PostgreSQL databases, Kafka topics under a namespace of its own). */
-async function startDistributedTarget(options: BenchOptions, brokers: string, profileDir: string | undefined, logDir: string): Promise<Target> {
+async function startDistributedTarget(
+  options: BenchOptions,
+  brokers: string,
+  profileDir: string | undefined,
+  logDir: string,
+): Promise<Target> {
   const name = `bench_${randomBytes(4).toString('hex')}`;
   let system: DistributedSystem;
   try {
     await createTopics(brokers, name);
-    system = await startDistributed({ kafkaBrokers: brokers, postgresUrl: options.postgresUrl, name, logLevel: 'warn', logDir, kafkaPartitions: KAFKA_PARTITIONS, env: SYSTEM_ENV, nodeArgs: profileArgs(profileDir) });
+    system = await startDistributed({
+      kafkaBrokers: brokers,
+      postgresUrl: options.postgresUrl,
+      name,
+      logLevel: 'warn',
+      logDir,
+      kafkaPartitions: KAFKA_PARTITIONS,
+      env: SYSTEM_ENV,
+      nodeArgs: profileArgs(profileDir),
+    });
   } catch (error) {
     await dropDeploymentDatabases(options.postgresUrl, name);
     await deleteTopics(brokers, `${name}.`);
@@ -128,7 +151,9 @@ async function createTopics(brokers: string, name: string): Promise<void> {
   const admin = new Kafka({ clientId: 'bench-setup', brokers: brokers.split(','), logLevel: logLevel.ERROR }).admin();
   await admin.connect();
   try {
-    const topics = [...new Set(contracts.map((c) => c.topic))].flatMap((t) => [t, deadLetterTopicOf(t)]).map((topic) => ({ topic: `${name}.${topic}`, numPartitions: KAFKA_PARTITIONS, replicationFactor: 1 }));
+    const topics = [...new Set(contracts.map((c) => c.topic))]
+      .flatMap((t) => [t, deadLetterTopicOf(t)])
+      .map((topic) => ({ topic: `${name}.${topic}`, numPartitions: KAFKA_PARTITIONS, replicationFactor: 1 }));
     await admin.createTopics({ waitForLeaders: true, topics });
   } finally {
     await admin.disconnect();
@@ -151,7 +176,10 @@ const hrtimeUs = () => Number(process.hrtime.bigint() / 1000n);
 
 async function benchMode(mode: BenchMode, options: BenchOptions, brokers: string | undefined, logDir: string): Promise<ModeResult> {
   const profileDir = options.profile ? mkdtempSync(path.join(os.tmpdir(), `hotline-bench-${mode}-profiles-`)) : undefined;
-  const target = mode === 'embedded' ? await startEmbeddedTarget(profileDir, logDir) : await startDistributedTarget(options, brokers!, profileDir, logDir);
+  const target =
+    mode === 'embedded'
+      ? await startEmbeddedTarget(profileDir, logDir)
+      : await startDistributedTarget(options, brokers!, profileDir, logDir);
   let observer: DispatchObserver | undefined;
   const timers: NodeJS.Timeout[] = [];
   try {
@@ -160,7 +188,10 @@ async function benchMode(mode: BenchMode, options: BenchOptions, brokers: string
     const windowStart = startedAt + options.warmupSeconds * 1000;
     const windowEnd = windowStart + options.seconds * 1000;
     const journeys = new Journeys((t) => t >= windowStart && t < windowEnd);
-    observer = await target.observe({ dispatched: (...args) => journeys.dispatchedSeen(...args), received: (...args) => journeys.receivedProduced(...args) });
+    observer = await target.observe({
+      dispatched: (...args) => journeys.dispatchedSeen(...args),
+      received: (...args) => journeys.receivedProduced(...args),
+    });
 
     const meter = cpuMeter(target.cpuGroups);
     const window = { fromUs: 0, toUs: 0 };
@@ -182,7 +213,9 @@ async function benchMode(mode: BenchMode, options: BenchOptions, brokers: string
     // From the first request until the last work order is seen: what the complaints cost, whatever their lag.
     const runMeter = cpuMeter(target.cpuGroups);
     runMeter.start();
-    console.error(`${mode}: ${options.warmupSeconds} s warm-up, then ${options.seconds} s measured at ${options.rate || 'unlimited'} complaints/s, ${options.connections} connections`);
+    console.error(
+      `${mode}: ${options.warmupSeconds} s warm-up, then ${options.seconds} s measured at ${options.rate || 'unlimited'} complaints/s, ${options.connections} connections`,
+    );
     const { maxLagMs } = await runLoad({
       url: target.url,
       token,
@@ -237,14 +270,24 @@ function readProfiles(dir: string, pids: Record<string, number | undefined>, win
 function kafkaBrokers(options: BenchOptions): string {
   if (options.kafkaBrokers) return options.kafkaBrokers;
   // As `npm run start:distributed` does: start.sh is idempotent and leaves a running broker as it is.
-  const output = execFileSync('bash', [path.join(ROOT, 'infra/kafka/start.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const output = execFileSync('bash', [path.join(ROOT, 'infra/kafka/start.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const brokers = /KAFKA_BROKERS=(\S+)/.exec(output)?.[1];
   if (!brokers) throw new Error('the Kafka broker did not report its address');
   return brokers;
 }
 
 function referenceRows(references: ReferenceResult[]): string[][] {
-  return references.map((r) => [r.name, String(r.concurrency), perSecond(r.operations / r.seconds), ms(r.calls.percentile(50)), ms(r.calls.percentile(99)), String(r.errors)]);
+  return references.map((r) => [
+    r.name,
+    String(r.concurrency),
+    perSecond(r.operations / r.seconds),
+    ms(r.calls.percentile(50)),
+    ms(r.calls.percentile(99)),
+    String(r.errors),
+  ]);
 }
 
 function modeRows(results: ModeResult[], rate: number): string[][] {
@@ -279,7 +322,10 @@ function cpuTable(results: ModeResult[]): string {
       return [cores === undefined ? '' : cores.toFixed(2), perComplaint === undefined ? '' : perComplaint.toFixed(1)];
     }),
   ]);
-  rows.push(['everything else on the machine', ...results.flatMap((r) => [(r.cpu.machineBusy - r.cpu.shares.reduce((a, s) => a + s.cores, 0)).toFixed(2), ''])]);
+  rows.push([
+    'everything else on the machine',
+    ...results.flatMap((r) => [(r.cpu.machineBusy - r.cpu.shares.reduce((a, s) => a + s.cores, 0)).toFixed(2), '']),
+  ]);
   rows.push(['machine busy', ...results.flatMap((r) => [`${r.cpu.machineBusy.toFixed(2)} / ${r.cpu.machineCores.toFixed(0)}`, ''])]);
   return table(['process', ...results.flatMap((r) => [`${r.mode} cores`, 'ms/complaint'])], rows);
 }
@@ -297,7 +343,13 @@ async function main(): Promise<void> {
     console.error(`references: ${options.referenceSeconds} s each at concurrency ${options.connections}`);
     references = [
       await postgresInserts(options.postgresUrl, options.connections, options.referenceSeconds),
-      ...(await kafkaProduces(brokers!.split(','), `bench_${randomBytes(4).toString('hex')}`, options.connections, options.referenceSeconds, options.batchSize)),
+      ...(await kafkaProduces(
+        brokers!.split(','),
+        `bench_${randomBytes(4).toString('hex')}`,
+        options.connections,
+        options.referenceSeconds,
+        options.batchSize,
+      )),
     ];
   }
   const results: ModeResult[] = [];
@@ -305,28 +357,65 @@ async function main(): Promise<void> {
 
   print();
   print(`## Benchmark ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`);
-  print(`machine: ${cpus.length} × ${cpus[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average before the run ${loadBefore.toFixed(2)}; Node ${process.version}; PostgreSQL ${await postgresVersion(options.postgresUrl)}; Kafka at ${brokers ?? '–'}`);
-  print(`load: ${options.rate > 0 ? `${options.rate} complaints/s offered` : 'as fast as the connections allow'}, at most ${options.connections} in flight, ${options.warmupSeconds} s warm-up, ${options.seconds} s measured`);
+  print(
+    `machine: ${cpus.length} × ${cpus[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average before the run ${loadBefore.toFixed(2)}; Node ${process.version}; PostgreSQL ${await postgresVersion(options.postgresUrl)}; Kafka at ${brokers ?? '–'}`,
+  );
+  print(
+    `load: ${options.rate > 0 ? `${options.rate} complaints/s offered` : 'as fast as the connections allow'}, at most ${options.connections} in flight, ${options.warmupSeconds} s warm-up, ${options.seconds} s measured`,
+  );
   if (references.length > 0) {
     print();
-    print(`references (same machine, same run, ${options.referenceSeconds} s each; rate in rows or messages per second; latency of one call)`);
+    print(
+      `references (same machine, same run, ${options.referenceSeconds} s each; rate in rows or messages per second; latency of one call)`,
+    );
     print(table(['reference', 'concurrency', 'ops/s', 'call p50 ms', 'call p99 ms', 'errors'], referenceRows(references)));
   }
   print();
   print('complaints through the gateway (latencies in ms; submit→work order = WorkOrderDispatched seen on the bus − submit request sent)');
-  print(table(['mode', 'offered/s', 'submitted/s', 'work orders/s', 'reached', 'errors', 'submit p50 / p99', 'submit→WO p50', 'p95', 'p99', 'max', 'backlog at end'], modeRows(results, options.rate)));
+  print(
+    table(
+      [
+        'mode',
+        'offered/s',
+        'submitted/s',
+        'work orders/s',
+        'reached',
+        'errors',
+        'submit p50 / p99',
+        'submit→WO p50',
+        'p95',
+        'p99',
+        'max',
+        'backlog at end',
+      ],
+      modeRows(results, options.rate),
+    ),
+  );
   for (const r of results) {
     print(`- ${r.mode}: ${r.description}`);
-    if (r.maxLagMs > 1000) print(`  the driver fell up to ${(r.maxLagMs / 1000).toFixed(1)} s behind the offered schedule: the system answered slower than offered`);
-    if (r.journeys.failures.size > 0) print(`  failed submits: ${[...r.journeys.failures].map(([kind, n]) => `${kind} × ${n}`).join(', ')}`);
-    if (r.undispatched > 0) print(`  ${r.undispatched} accepted complaints had no work order ${options.drainSeconds} s after the load stopped`);
+    if (r.maxLagMs > 1000)
+      print(
+        `  the driver fell up to ${(r.maxLagMs / 1000).toFixed(1)} s behind the offered schedule: the system answered slower than offered`,
+      );
+    if (r.journeys.failures.size > 0)
+      print(`  failed submits: ${[...r.journeys.failures].map(([kind, n]) => `${kind} × ${n}`).join(', ')}`);
+    if (r.undispatched > 0)
+      print(`  ${r.undispatched} accepted complaints had no work order ${options.drainSeconds} s after the load stopped`);
   }
   const withLegs = results.filter((r) => [...r.journeys.legs.values()].some((l) => l.count > 0));
   if (withLegs.length > 0) {
     print();
     print('where the time goes from submit to work order (ms; Kafka stamps each message with the time its producer sent it)');
     const header = ['leg', ...withLegs.flatMap((r) => [`${r.mode} p50`, 'p99'])];
-    print(table(header, legs.map(([leg, what]) => [what, ...withLegs.flatMap((r) => [ms(r.journeys.legs.get(leg)!.percentile(50)), ms(r.journeys.legs.get(leg)!.percentile(99))])])));
+    print(
+      table(
+        header,
+        legs.map(([leg, what]) => [
+          what,
+          ...withLegs.flatMap((r) => [ms(r.journeys.legs.get(leg)!.percentile(50)), ms(r.journeys.legs.get(leg)!.percentile(99))]),
+        ]),
+      ),
+    );
   }
   print();
   print('CPU: cores in use on average during the window; CPU ms per accepted complaint from the first request to the last work order');

@@ -37,7 +37,11 @@ export function table(header: string[], rows: string[][]): string {
   const numeric = header.map((_, i) => rows.every((r) => /^[\d.,–/ %~-]*$/.test(r[i] ?? '')));
   const line = (cells: string[]) =>
     `| ${cells.map((c, i) => (numeric[i] ? pad(c, widths[i]!, 'start') : pad(c, widths[i]!, 'end'))).join(' | ')} |`;
-  return [line(header), `|${widths.map((w, i) => (numeric[i] ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`, ...rows.map(line)].join('\n');
+  return [
+    line(header),
+    `|${widths.map((w, i) => (numeric[i] ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`,
+    ...rows.map(line),
+  ].join('\n');
 }
 
 // CJK characters take two columns in a terminal.

@@ -86,13 +86,19 @@ maybe('poison messages among real complaints on the intake topic', () => {
     kafka = new Kafka({ clientId: 'fault-poison', brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.ERROR });
     producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     admin = kafka.admin();
-    deadLetterConsumer = kafka.consumer({ groupId: `${namespace}.fault-dead-letters`, allowAutoTopicCreation: false, maxWaitTimeInMs: 100 });
+    deadLetterConsumer = kafka.consumer({
+      groupId: `${namespace}.fault-dead-letters`,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 100,
+    });
     await Promise.all([producer.connect(), admin.connect(), deadLetterConsumer.connect()]);
     // The services created both topics when their consumers subscribed.
     await deadLetterConsumer.subscribe({ topics: [deadLetterTopic], fromBeginning: true });
     await deadLetterConsumer.run({
       eachMessage: async ({ message }) => {
-        const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(Array.isArray(value) ? value[0] : value)]));
+        const headers = Object.fromEntries(
+          Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(Array.isArray(value) ? value[0] : value)]),
+        );
         deadLetters.push({ key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', headers });
       },
     });
@@ -103,7 +109,11 @@ maybe('poison messages among real complaints on the intake topic', () => {
   }, 60_000);
 
   async function publish(poison: Poison): Promise<void> {
-    const [record] = await producer.send({ topic: intakeTopic, acks: -1, messages: [{ key: poison.key, value: poison.value, headers: poison.headers }] });
+    const [record] = await producer.send({
+      topic: intakeTopic,
+      acks: -1,
+      messages: [{ key: poison.key, value: poison.value, headers: poison.headers }],
+    });
     poison.origin = `${ComplaintReceived.topic}/${record!.partition}/${record!.baseOffset}`;
   }
 
@@ -132,7 +142,8 @@ maybe('poison messages among real complaints on the intake topic', () => {
 
     // Every group is past every intake event, poison included, so no further dead letter can come.
     await waitFor(
-      async () => (await Promise.all(INTAKE_CONSUMERS.map((group) => drained(`${fault.system.name}.${group}`, intakeTopic)))).every(Boolean),
+      async () =>
+        (await Promise.all(INTAKE_CONSUMERS.map((group) => drained(`${fault.system.name}.${group}`, intakeTopic)))).every(Boolean),
       'every intake consumer to commit every intake event',
       60_000,
     );
@@ -144,7 +155,10 @@ maybe('poison messages among real complaints on the intake topic', () => {
 
     for (const poison of poisons) {
       const letters = deadLetters.filter((letter) => letter.headers['dead-letter-origin'] === poison.origin);
-      expect({ poison: poison.name, groups: letters.map((l) => l.headers['dead-letter-group']).sort() }).toEqual({ poison: poison.name, groups: poison.groups.slice().sort() });
+      expect({ poison: poison.name, groups: letters.map((l) => l.headers['dead-letter-group']).sort() }).toEqual({
+        poison: poison.name,
+        groups: poison.groups.slice().sort(),
+      });
       for (const letter of letters) {
         // The message itself travels unchanged, with its own headers, so it can be inspected and replayed.
         expect(letter.key).toBe(poison.key);

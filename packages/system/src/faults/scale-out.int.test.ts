@@ -30,7 +30,9 @@ maybe('a second dispatch replica joining and leaving while complaints stream in'
     const group = groups[0];
     if (group?.state !== 'Stable') return null;
     const intakeTopic = `${fault.system.name}.${ComplaintReceived.topic}`;
-    return group.members.map((m) => AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment[intakeTopic]?.length ?? 0).sort((a, b) => a - b);
+    return group.members
+      .map((m) => AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment[intakeTopic]?.length ?? 0)
+      .sort((a, b) => a - b);
   }
 
   it('dispatches every complaint exactly once while the group grows to two members and shrinks back', async () => {

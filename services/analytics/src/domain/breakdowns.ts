@@ -56,7 +56,14 @@ export interface DeadlinesCounterKey {
   day: string;
 }
 
-export const complaintCounterKey = (fact: { district: string; streetId: string | null; categoryId: string; channel: string; areaType: string | null; receivedAt: Date }): ComplaintCounterKey => ({
+export const complaintCounterKey = (fact: {
+  district: string;
+  streetId: string | null;
+  categoryId: string;
+  channel: string;
+  areaType: string | null;
+  receivedAt: Date;
+}): ComplaintCounterKey => ({
   district: fact.district,
   day: dayOf(fact.receivedAt),
   streetId: fact.streetId,
@@ -65,7 +72,12 @@ export const complaintCounterKey = (fact: { district: string; streetId: string |
   areaType: fact.areaType,
 });
 
-export const workOrderCounterKey = (fact: { district: string; unitId: string; categoryId: string; dispatchedAt: Date }): WorkOrderCounterKey => ({
+export const workOrderCounterKey = (fact: {
+  district: string;
+  unitId: string;
+  categoryId: string;
+  dispatchedAt: Date;
+}): WorkOrderCounterKey => ({
   district: fact.district,
   unitId: fact.unitId,
   day: dayOf(fact.dispatchedAt),
@@ -96,7 +108,10 @@ export const categoryAtLevel = (categoryId: string, level: number): string => ca
  * Sums counts per key and ranks them, most first; ties go by key so the order never depends on how
  * rows came back from the database. Shares are of the grand total, so a top-N list need not add up to 1.
  */
-export function rank<K extends string | null>(cells: Iterable<{ key: K; count: number }>, first = Number.POSITIVE_INFINITY): Array<Share<K>> {
+export function rank<K extends string | null>(
+  cells: Iterable<{ key: K; count: number }>,
+  first = Number.POSITIVE_INFINITY,
+): Array<Share<K>> {
   const totals = new Map<K, number>();
   let total = 0;
   for (const cell of cells) {

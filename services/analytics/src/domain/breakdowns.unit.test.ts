@@ -1,19 +1,47 @@
-import { categoryAtLevel, categoryBreakdownArgs, complaintCounterKey, deadlinesCounterKey, rank, rankCategories, rankingArgs, totalOf, workOrderCounterKey } from './breakdowns';
+import {
+  categoryAtLevel,
+  categoryBreakdownArgs,
+  complaintCounterKey,
+  deadlinesCounterKey,
+  rank,
+  rankCategories,
+  rankingArgs,
+  totalOf,
+  workOrderCounterKey,
+} from './breakdowns';
 
 describe('ranking counts', () => {
   it('given cells from counters and from edge facts for the same key, when ranked, then they are summed', () => {
-    expect(rank([{ key: 'HOTLINE', count: 3 }, { key: 'APP', count: 1 }, { key: 'HOTLINE', count: 1 }])).toEqual([
+    expect(
+      rank([
+        { key: 'HOTLINE', count: 3 },
+        { key: 'APP', count: 1 },
+        { key: 'HOTLINE', count: 1 },
+      ]),
+    ).toEqual([
       { key: 'HOTLINE', count: 4, share: 0.8 },
       { key: 'APP', count: 1, share: 0.2 },
     ]);
   });
 
   it('given equal counts, when ranked, then ties go by key so the order is stable', () => {
-    expect(rank([{ key: 'b', count: 1 }, { key: 'a', count: 1 }, { key: 'c', count: 2 }]).map((s) => s.key)).toEqual(['c', 'a', 'b']);
+    expect(
+      rank([
+        { key: 'b', count: 1 },
+        { key: 'a', count: 1 },
+        { key: 'c', count: 2 },
+      ]).map((s) => s.key),
+    ).toEqual(['c', 'a', 'b']);
   });
 
   it('given a null key (not known), when ranked, then it is kept as a bucket of its own', () => {
-    expect(rank([{ key: null, count: 1 }, { key: 'RURAL', count: 1 }, { key: 'BUILT_UP', count: 2 }])).toEqual([
+    expect(
+      rank([
+        { key: null, count: 1 },
+        { key: 'RURAL', count: 1 },
+        { key: 'BUILT_UP', count: 2 },
+      ]),
+    ).toEqual([
       { key: 'BUILT_UP', count: 2, share: 0.5 },
       { key: null, count: 1, share: 0.25 },
       { key: 'RURAL', count: 1, share: 0.25 },
@@ -21,7 +49,15 @@ describe('ranking counts', () => {
   });
 
   it('given a limit, when ranked, then shares stay shares of the grand total', () => {
-    expect(rank([{ key: 'a', count: 3 }, { key: 'b', count: 1 }], 1)).toEqual([{ key: 'a', count: 3, share: 0.75 }]);
+    expect(
+      rank(
+        [
+          { key: 'a', count: 3 },
+          { key: 'b', count: 1 },
+        ],
+        1,
+      ),
+    ).toEqual([{ key: 'a', count: 3, share: 0.75 }]);
   });
 
   it('given nothing or only zero counts, when ranked, then the list is empty', () => {
@@ -82,12 +118,33 @@ describe('categories by level', () => {
 describe('counter keys', () => {
   it('given a complaint received late in the UTC day, when counted, then it goes to its local day', () => {
     expect(
-      complaintCounterKey({ district: '110199', streetId: '110199-003', categoryId: 'city-appearance.garbage', channel: 'APP', areaType: 'URBAN_RURAL_FRINGE', receivedAt: new Date('2026-03-10T15:30:00Z') }),
-    ).toEqual({ district: '110199', day: '2026-03-10', streetId: '110199-003', categoryId: 'city-appearance.garbage', channel: 'APP', areaType: 'URBAN_RURAL_FRINGE' });
+      complaintCounterKey({
+        district: '110199',
+        streetId: '110199-003',
+        categoryId: 'city-appearance.garbage',
+        channel: 'APP',
+        areaType: 'URBAN_RURAL_FRINGE',
+        receivedAt: new Date('2026-03-10T15:30:00Z'),
+      }),
+    ).toEqual({
+      district: '110199',
+      day: '2026-03-10',
+      streetId: '110199-003',
+      categoryId: 'city-appearance.garbage',
+      channel: 'APP',
+      areaType: 'URBAN_RURAL_FRINGE',
+    });
   });
 
   it('given a work order dispatched after local midnight, when counted, then it goes to the new local day', () => {
-    expect(workOrderCounterKey({ district: '110199', unitId: 'unit-110199-003', categoryId: 'city-appearance.garbage', dispatchedAt: new Date('2026-03-10T16:30:00Z') })).toEqual({
+    expect(
+      workOrderCounterKey({
+        district: '110199',
+        unitId: 'unit-110199-003',
+        categoryId: 'city-appearance.garbage',
+        dispatchedAt: new Date('2026-03-10T16:30:00Z'),
+      }),
+    ).toEqual({
       district: '110199',
       unitId: 'unit-110199-003',
       day: '2026-03-11',
@@ -96,6 +153,10 @@ describe('counter keys', () => {
   });
 
   it('given deadlines set, when counted, then they go to the local day they were set on', () => {
-    expect(deadlinesCounterKey({ district: '110199', unitId: 'unit-110199-001', setAt: new Date('2026-03-02T02:00:01Z') })).toEqual({ district: '110199', unitId: 'unit-110199-001', day: '2026-03-02' });
+    expect(deadlinesCounterKey({ district: '110199', unitId: 'unit-110199-001', setAt: new Date('2026-03-02T02:00:01Z') })).toEqual({
+      district: '110199',
+      unitId: 'unit-110199-001',
+      day: '2026-03-02',
+    });
   });
 });

@@ -38,9 +38,28 @@ describe('what each event contributes', () => {
       subject: complaintId,
       district: '110199',
       actor: 'dispatcher-1',
-      data: { workOrderId: 'wo-1', complaintId, unitId: 'unit-110199-001', ruleId: null, ruleVersion: null, role: 'ASSIST', categoryId: 'property.fees', urgency: 'GENERAL', areaType: null, dispatchedAt: '2026-03-02T02:00:00.000Z' },
+      data: {
+        workOrderId: 'wo-1',
+        complaintId,
+        unitId: 'unit-110199-001',
+        ruleId: null,
+        ruleVersion: null,
+        role: 'ASSIST',
+        categoryId: 'property.fees',
+        urgency: 'GENERAL',
+        areaType: null,
+        dispatchedAt: '2026-03-02T02:00:00.000Z',
+      },
     });
-    expect(dispatchedFact(event)).toEqual({ workOrderId: 'wo-1', complaintId, district: '110199', unitId: 'unit-110199-001', role: 'ASSIST', categoryId: 'property.fees', dispatchedAt: new Date('2026-03-02T02:00:00.000Z') });
+    expect(dispatchedFact(event)).toEqual({
+      workOrderId: 'wo-1',
+      complaintId,
+      district: '110199',
+      unitId: 'unit-110199-001',
+      role: 'ASSIST',
+      categoryId: 'property.fees',
+      dispatchedAt: new Date('2026-03-02T02:00:00.000Z'),
+    });
   });
 
   it('given DeadlinesSet, when read, then the deadlines count as set when the event occurred', () => {
@@ -49,8 +68,20 @@ describe('what each event contributes', () => {
       district: '110199',
       actor: 'system:supervision',
       occurredAt: new Date('2026-03-02T02:00:01.000Z'),
-      data: { complaintId, workOrderId: 'wo-1', unitId: 'unit-110199-001', ruleId: 'rule-1', deadlines: [{ kind: 'CLOSE', dueAt: '2026-03-09T02:00:00.000Z' }] },
+      data: {
+        complaintId,
+        workOrderId: 'wo-1',
+        unitId: 'unit-110199-001',
+        ruleId: 'rule-1',
+        deadlines: [{ kind: 'CLOSE', dueAt: '2026-03-09T02:00:00.000Z' }],
+      },
     });
-    expect(deadlinesFact(event)).toEqual({ workOrderId: 'wo-1', complaintId, district: '110199', unitId: 'unit-110199-001', setAt: new Date('2026-03-02T02:00:01.000Z') });
+    expect(deadlinesFact(event)).toEqual({
+      workOrderId: 'wo-1',
+      complaintId,
+      district: '110199',
+      unitId: 'unit-110199-001',
+      setAt: new Date('2026-03-02T02:00:01.000Z'),
+    });
   });
 });

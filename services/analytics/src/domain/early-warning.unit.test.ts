@@ -16,7 +16,13 @@ describe('the Poisson tail', () => {
 describe('judging the last 7 days against the weeks before', () => {
   const weekly = [1, 1, 1, 1, 1, 1, 1, 1];
   it('given one a week before and six now, when judged, then a warning is raised with its evidence', () => {
-    expect(assessWeek(6, weekly, config)).toEqual({ raise: true, observed: 6, expected: 1, score: 5, tailProbability: expect.closeTo(0.000594184, 8) });
+    expect(assessWeek(6, weekly, config)).toEqual({
+      raise: true,
+      observed: 6,
+      expected: 1,
+      score: 5,
+      tailProbability: expect.closeTo(0.000594184, 8),
+    });
   });
   it('given one a week before and five now, when judged, then it is not unusual enough', () => {
     expect(assessWeek(5, weekly, config).raise).toBe(false);

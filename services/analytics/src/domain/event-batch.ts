@@ -100,12 +100,18 @@ export class EventBatch {
   add(event: Envelope): boolean {
     if (isEventOf(ComplaintReceived, event)) {
       const fact = receivedFact(event);
-      if (!this.received.has(fact.complaintId)) this.received.set(fact.complaintId, { ...fact, lat: event.data.location?.lat ?? null, lng: event.data.location?.lng ?? null });
+      if (!this.received.has(fact.complaintId))
+        this.received.set(fact.complaintId, { ...fact, lat: event.data.location?.lat ?? null, lng: event.data.location?.lng ?? null });
     } else if (isEventOf(WorkOrderDispatched, event)) {
       const fact = dispatchedFact(event);
       if (fact.role === 'LEAD') {
         const lead = this.leads.get(fact.complaintId);
-        if (!lead || fact.dispatchedAt > lead.dispatchedAt || (fact.dispatchedAt.getTime() === lead.dispatchedAt.getTime() && fact.workOrderId > lead.workOrderId)) this.leads.set(fact.complaintId, fact);
+        if (
+          !lead ||
+          fact.dispatchedAt > lead.dispatchedAt ||
+          (fact.dispatchedAt.getTime() === lead.dispatchedAt.getTime() && fact.workOrderId > lead.workOrderId)
+        )
+          this.leads.set(fact.complaintId, fact);
       }
       if (!this.dispatched.has(fact.workOrderId)) this.dispatched.set(fact.workOrderId, fact);
       this.toReconcile.add(fact.workOrderId);
@@ -143,7 +149,17 @@ export class EventBatch {
       const row = this.workOrder(event);
       const d = event.data;
       if (!this.callbacks.has(d.callbackId)) {
-        this.callbacks.set(d.callbackId, { callbackId: d.callbackId, workOrderId: d.workOrderId, complaintId: d.complaintId, district: event.district, unitId: d.unitId, contacted: d.contacted, solved: d.solved, rating: d.rating, recordedAt: new Date(d.recordedAt) });
+        this.callbacks.set(d.callbackId, {
+          callbackId: d.callbackId,
+          workOrderId: d.workOrderId,
+          complaintId: d.complaintId,
+          district: event.district,
+          unitId: d.unitId,
+          contacted: d.contacted,
+          solved: d.solved,
+          rating: d.rating,
+          recordedAt: new Date(d.recordedAt),
+        });
       }
       this.toReconcile.add(row.workOrderId);
     } else if (isEventOf(CaseExempted, event)) {

@@ -10,7 +10,12 @@ import { dayOf } from './period';
 export const COUNTED_RESOLUTION = 8;
 
 export const hotSpotArgs = z.object({
-  resolution: z.number().int().min(5, 'must be at least 5').max(COUNTED_RESOLUTION, `must be at most ${COUNTED_RESOLUTION}`).default(COUNTED_RESOLUTION),
+  resolution: z
+    .number()
+    .int()
+    .min(5, 'must be at least 5')
+    .max(COUNTED_RESOLUTION, `must be at most ${COUNTED_RESOLUTION}`)
+    .default(COUNTED_RESOLUTION),
   categoryId: z.string().trim().min(1, 'must not be empty').nullish(),
 });
 
@@ -22,7 +27,13 @@ export interface HotSpotKey {
 }
 
 /** Where a received, located complaint is counted on the map; null when it has no coordinates yet. */
-export function hotSpotKey(c: { district: string; categoryId: string | null; receivedAt: Date | null; lat: number | null; lng: number | null }): HotSpotKey | null {
+export function hotSpotKey(c: {
+  district: string;
+  categoryId: string | null;
+  receivedAt: Date | null;
+  lat: number | null;
+  lng: number | null;
+}): HotSpotKey | null {
   if (c.receivedAt === null || c.categoryId === null || c.lat === null || c.lng === null) return null;
   return { district: c.district, day: dayOf(c.receivedAt), cell: latLngToCell(c.lat, c.lng, COUNTED_RESOLUTION), categoryId: c.categoryId };
 }

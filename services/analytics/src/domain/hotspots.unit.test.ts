@@ -5,7 +5,12 @@ const place = { district: '110199', categoryId: 'noise.night', receivedAt: new D
 
 describe('hot spots on the H3 grid', () => {
   it('given a located complaint, when keyed, then it is counted in its resolution-8 cell on its local day', () => {
-    expect(hotSpotKey(place)).toEqual({ district: '110199', day: '2026-03-03', cell: latLngToCell(39.9, 116.45, 8), categoryId: 'noise.night' });
+    expect(hotSpotKey(place)).toEqual({
+      district: '110199',
+      day: '2026-03-03',
+      cell: latLngToCell(39.9, 116.45, 8),
+      categoryId: 'noise.night',
+    });
   });
 
   it('given a complaint without coordinates or not yet received, when keyed, then it is not on the map', () => {

@@ -27,7 +27,9 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefin
 const instant = z.preprocess(blankToUndefined, z.iso.datetime({ offset: true }));
 const yesNo = z.preprocess(
   (v) => (v === '' || v === null || v === undefined ? undefined : typeof v === 'boolean' ? v : String(v).toLowerCase()),
-  z.union([z.boolean(), z.enum(['yes', 'no', 'true', 'false', '1', '0']).transform((v) => v === 'yes' || v === 'true' || v === '1')]).optional(),
+  z
+    .union([z.boolean(), z.enum(['yes', 'no', 'true', 'false', '1', '0']).transform((v) => v === 'yes' || v === 'true' || v === '1')])
+    .optional(),
 );
 const number = z.preprocess((v) => (v === '' || v === null || v === undefined ? undefined : Number(v)), z.number().finite().optional());
 
@@ -55,12 +57,18 @@ export const legacyCase = z
   })
   .superRefine((c, ctx) => {
     const needsUnit = ['dispatchedAt', 'respondDueAt', 'respondedAt', 'closedAt', 'callbackAt', 'rating'] as const;
-    if (!c.unitId) for (const f of needsUnit) if (c[f] !== undefined) ctx.addIssue({ code: 'custom', path: ['unitId'], message: `is required when ${f} is given` });
+    if (!c.unitId)
+      for (const f of needsUnit)
+        if (c[f] !== undefined) ctx.addIssue({ code: 'custom', path: ['unitId'], message: `is required when ${f} is given` });
     if (c.unitId && !c.dispatchedAt) ctx.addIssue({ code: 'custom', path: ['dispatchedAt'], message: 'is required when unitId is given' });
-    if ((c.lat === undefined) !== (c.lng === undefined)) ctx.addIssue({ code: 'custom', path: [c.lat === undefined ? 'lat' : 'lng'], message: 'lat and lng come together' });
-    if (c.callbackAt !== undefined && c.rating === undefined) ctx.addIssue({ code: 'custom', path: ['rating'], message: 'is required when callbackAt is given' });
-    if (c.rating !== undefined && c.callbackAt === undefined) ctx.addIssue({ code: 'custom', path: ['callbackAt'], message: 'is required when rating is given' });
-    if (c.dispatchedAt && c.dispatchedAt < c.receivedAt) ctx.addIssue({ code: 'custom', path: ['dispatchedAt'], message: 'must not be before receivedAt' });
+    if ((c.lat === undefined) !== (c.lng === undefined))
+      ctx.addIssue({ code: 'custom', path: [c.lat === undefined ? 'lat' : 'lng'], message: 'lat and lng come together' });
+    if (c.callbackAt !== undefined && c.rating === undefined)
+      ctx.addIssue({ code: 'custom', path: ['rating'], message: 'is required when callbackAt is given' });
+    if (c.rating !== undefined && c.callbackAt === undefined)
+      ctx.addIssue({ code: 'custom', path: ['callbackAt'], message: 'is required when rating is given' });
+    if (c.dispatchedAt && c.dispatchedAt < c.receivedAt)
+      ctx.addIssue({ code: 'custom', path: ['dispatchedAt'], message: 'must not be before receivedAt' });
   });
 export type LegacyCase = z.infer<typeof legacyCase>;
 
@@ -139,7 +147,8 @@ export function parseNdjson(text: string): RawRows {
     if (raw.trim() === '') return;
     try {
       const value: unknown = JSON.parse(raw);
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) problems.push({ line: i + 1, field: 'row', message: 'is not a JSON object' });
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        problems.push({ line: i + 1, field: 'row', message: 'is not a JSON object' });
       else rows.push({ line: i + 1, value: value as Record<string, unknown> });
     } catch (error) {
       problems.push({ line: i + 1, field: 'row', message: `is not JSON: ${(error as Error).message}` });
@@ -156,7 +165,8 @@ export function validateRows(raw: RawRows): { cases: Array<{ line: number; value
   for (const row of raw.rows) {
     const parsed = legacyCase.safeParse(row.value);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push({ line: row.line, field: issue.path.join('.') || 'row', message: issue.message });
+      for (const issue of parsed.error.issues)
+        problems.push({ line: row.line, field: issue.path.join('.') || 'row', message: issue.message });
       continue;
     }
     const first = seen.get(parsed.data.caseId);
@@ -197,19 +207,52 @@ export function eventsOf(c: LegacyCase): Envelope[] {
   events.push(
     createEvent(WorkOrderDispatched, {
       ...base(c.dispatchedAt),
-      data: { ...ref, ruleId: null, ruleVersion: null, role: 'LEAD', categoryId: c.categoryId, urgency: c.urgency, areaType: c.areaType ?? null, dispatchedAt: c.dispatchedAt },
+      data: {
+        ...ref,
+        ruleId: null,
+        ruleVersion: null,
+        role: 'LEAD',
+        categoryId: c.categoryId,
+        urgency: c.urgency,
+        areaType: c.areaType ?? null,
+        dispatchedAt: c.dispatchedAt,
+      },
     }),
   );
-  if (c.respondDueAt) events.push(createEvent(DeadlinesSet, { ...base(c.dispatchedAt), data: { ...ref, ruleId: 'legacy', deadlines: [{ kind: 'RESPOND', dueAt: c.respondDueAt }] } }));
+  if (c.respondDueAt)
+    events.push(
+      createEvent(DeadlinesSet, {
+        ...base(c.dispatchedAt),
+        data: { ...ref, ruleId: 'legacy', deadlines: [{ kind: 'RESPOND', dueAt: c.respondDueAt }] },
+      }),
+    );
   if (c.respondedAt) events.push(createEvent(WorkOrderAccepted, { ...base(c.respondedAt), data: { ...ref, acceptedAt: c.respondedAt } }));
   if (c.closedAt) events.push(createEvent(WorkOrderClosed, { ...base(c.closedAt), data: { ...ref, closedAt: c.closedAt } }));
   if (c.callbackAt && c.rating)
     events.push(
       createEvent(CallbackRecorded, {
         ...base(c.callbackAt),
-        data: { ...ref, callbackId: `legacy-${c.caseId}-callback`, contacted: true, solved: c.solved ?? null, rating: c.rating, recordedAt: c.callbackAt },
+        data: {
+          ...ref,
+          callbackId: `legacy-${c.caseId}-callback`,
+          contacted: true,
+          solved: c.solved ?? null,
+          rating: c.rating,
+          recordedAt: c.callbackAt,
+        },
       }),
     );
-  if (c.exempted) events.push(createEvent(CaseExempted, { ...base(c.callbackAt ?? c.closedAt ?? c.dispatchedAt), data: { ...ref, reason: 'exempted in the legacy system', approvedBy: 'legacy', exemptedAt: c.callbackAt ?? c.closedAt ?? c.dispatchedAt } }));
+  if (c.exempted)
+    events.push(
+      createEvent(CaseExempted, {
+        ...base(c.callbackAt ?? c.closedAt ?? c.dispatchedAt),
+        data: {
+          ...ref,
+          reason: 'exempted in the legacy system',
+          approvedBy: 'legacy',
+          exemptedAt: c.callbackAt ?? c.closedAt ?? c.dispatchedAt,
+        },
+      }),
+    );
   return events;
 }

@@ -1,6 +1,7 @@
 import { eventsOf, parseCsv, parseNdjson, validateRows } from './legacy-import';
 
-const header = 'caseId,district,streetId,categoryId,channel,urgency,areaType,lat,lng,receivedAt,unitId,dispatchedAt,respondDueAt,respondedAt,closedAt,callbackAt,solved,rating,exempted';
+const header =
+  'caseId,district,streetId,categoryId,channel,urgency,areaType,lat,lng,receivedAt,unitId,dispatchedAt,respondDueAt,respondedAt,closedAt,callbackAt,solved,rating,exempted';
 
 describe('reading legacy files', () => {
   it('given CSV with quoted commas, quotes and a line break, when parsed, then each row keeps the line it starts on', () => {
@@ -51,7 +52,22 @@ describe('validating legacy cases', () => {
   it('given a full case, when turned into events, then it is the events of a live case with ids derived from the case', () => {
     const { cases } = validateRows(
       parseNdjson(
-        JSON.stringify({ caseId: 'L9', district: '110199', streetId: '110199-002', categoryId: 'noise', channel: 'WEB', receivedAt: '2026-01-05T01:00:00Z', unitId: 'unit-110199-002', dispatchedAt: '2026-01-05T02:00:00Z', respondDueAt: '2026-01-05T03:00:00Z', respondedAt: '2026-01-05T02:10:00Z', callbackAt: '2026-01-09T00:00:00Z', solved: false, rating: 'DISSATISFIED', exempted: true }),
+        JSON.stringify({
+          caseId: 'L9',
+          district: '110199',
+          streetId: '110199-002',
+          categoryId: 'noise',
+          channel: 'WEB',
+          receivedAt: '2026-01-05T01:00:00Z',
+          unitId: 'unit-110199-002',
+          dispatchedAt: '2026-01-05T02:00:00Z',
+          respondDueAt: '2026-01-05T03:00:00Z',
+          respondedAt: '2026-01-05T02:10:00Z',
+          callbackAt: '2026-01-09T00:00:00Z',
+          solved: false,
+          rating: 'DISSATISFIED',
+          exempted: true,
+        }),
       ),
     );
     const events = eventsOf(cases[0]!.value);
@@ -63,6 +79,10 @@ describe('validating legacy cases', () => {
       'supervision.callback.recorded',
       'supervision.case.exempted',
     ]);
-    expect(events[4]).toMatchObject({ subject: 'L9', district: '110199', data: { workOrderId: 'legacy-L9', callbackId: 'legacy-L9-callback', solved: false, rating: 'DISSATISFIED' } });
+    expect(events[4]).toMatchObject({
+      subject: 'L9',
+      district: '110199',
+      data: { workOrderId: 'legacy-L9', callbackId: 'legacy-L9-callback', solved: false, rating: 'DISSATISFIED' },
+    });
   });
 });

@@ -48,7 +48,10 @@ export function rankTopics(cells: TopicCell[], config: RatesConfig): TopicCandid
         ...c,
         growth: c.previousVolume === 0 ? null : c.volume / c.previousVolume - 1,
         repeatRate: c.repeats / c.volume,
-        satisfaction: rated === 0 ? null : (w.SATISFIED * c.satisfied + w.BASICALLY_SATISFIED * c.basicallySatisfied + w.DISSATISFIED * c.dissatisfied) / rated,
+        satisfaction:
+          rated === 0
+            ? null
+            : (w.SATISFIED * c.satisfied + w.BASICALLY_SATISFIED * c.basicallySatisfied + w.DISSATISFIED * c.dissatisfied) / rated,
       };
     });
   // A combination that is new this month grows as much as any; an unrated one is as satisfied as any.
@@ -65,9 +68,16 @@ export function rankTopics(cells: TopicCell[], config: RatesConfig): TopicCandid
       if (growthP[i]! >= 0.75 && growthOf(c) > 0) reasons.push('RISING');
       if (repeatP[i]! >= 0.75 && c.repeatRate > 0) reasons.push('REPEATED');
       if (dissatisfactionP[i]! >= 0.75 && c.satisfaction !== null && c.satisfaction < 0.8) reasons.push('LOW_SATISFACTION');
-      const score = (weights.volume * volumeP[i]! + weights.growth * growthP[i]! + weights.repeat * repeatP[i]! + weights.dissatisfaction * dissatisfactionP[i]!) / total;
+      const score =
+        (weights.volume * volumeP[i]! +
+          weights.growth * growthP[i]! +
+          weights.repeat * repeatP[i]! +
+          weights.dissatisfaction * dissatisfactionP[i]!) /
+        total;
       return { ...c, score, reasons };
     })
-    .sort((a, b) => b.score - a.score || b.volume - a.volume || (`${a.categoryId}|${a.streetId}` < `${b.categoryId}|${b.streetId}` ? -1 : 1))
+    .sort(
+      (a, b) => b.score - a.score || b.volume - a.volume || (`${a.categoryId}|${a.streetId}` < `${b.categoryId}|${b.streetId}` ? -1 : 1),
+    )
     .slice(0, first);
 }

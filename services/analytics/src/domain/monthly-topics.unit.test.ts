@@ -3,7 +3,16 @@ import { ratesConfigSchema } from './rates';
 import defaults from '../../config/rates.json';
 
 const config = ratesConfigSchema.parse(defaults);
-const cell = (c: Partial<TopicCell> & { categoryId: string }): TopicCell => ({ streetId: '110199-001', volume: 10, previousVolume: 10, repeats: 0, satisfied: 0, basicallySatisfied: 0, dissatisfied: 0, ...c });
+const cell = (c: Partial<TopicCell> & { categoryId: string }): TopicCell => ({
+  streetId: '110199-001',
+  volume: 10,
+  previousVolume: 10,
+  repeats: 0,
+  satisfied: 0,
+  basicallySatisfied: 0,
+  dissatisfied: 0,
+  ...c,
+});
 
 describe('每月一题 candidates', () => {
   it('given four problems, when ranked, then each criterion counts by percentile and reasons name the top quarter', () => {

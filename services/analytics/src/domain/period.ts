@@ -38,7 +38,8 @@ export const periodInput = z
   .object({ from: z.coerce.date(), to: z.coerce.date() })
   .superRefine((period, ctx) => {
     if (period.to.getTime() <= period.from.getTime()) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after period.from' });
-    else if (period.to.getTime() - period.from.getTime() > MAX_PERIOD_DAYS * DAY_MS) ctx.addIssue({ code: 'custom', path: ['to'], message: `must be at most ${MAX_PERIOD_DAYS} days after period.from` });
+    else if (period.to.getTime() - period.from.getTime() > MAX_PERIOD_DAYS * DAY_MS)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `must be at most ${MAX_PERIOD_DAYS} days after period.from` });
   })
   .nullish()
   .transform((period): Interval | null => period ?? null);

@@ -9,13 +9,21 @@ describe('a period as a client gives it', () => {
   });
 
   it('given from before to, when parsed, then both are instants', () => {
-    expect(periodInput.parse({ from: '2026-03-01T00:00:00Z', to: at('2026-04-01T00:00:00Z') })).toEqual({ from: at('2026-03-01T00:00:00Z'), to: at('2026-04-01T00:00:00Z') });
+    expect(periodInput.parse({ from: '2026-03-01T00:00:00Z', to: at('2026-04-01T00:00:00Z') })).toEqual({
+      from: at('2026-03-01T00:00:00Z'),
+      to: at('2026-04-01T00:00:00Z'),
+    });
   });
 
   it.each([
     ['to equal to from', '2026-03-01T00:00:00Z', '2026-03-01T00:00:00Z', 'must be after period.from'],
     ['to before from', '2026-03-02T00:00:00Z', '2026-03-01T00:00:00Z', 'must be after period.from'],
-    ['a span of 366 days and a millisecond', '2025-03-01T00:00:00.000Z', '2026-03-02T00:00:00.001Z', `must be at most ${MAX_PERIOD_DAYS} days after period.from`],
+    [
+      'a span of 366 days and a millisecond',
+      '2025-03-01T00:00:00.000Z',
+      '2026-03-02T00:00:00.001Z',
+      `must be at most ${MAX_PERIOD_DAYS} days after period.from`,
+    ],
   ])('given %s, when parsed, then the error names `to`', (_, from, to, message) => {
     const result = periodInput.safeParse({ from, to });
     expect(result.success).toBe(false);
@@ -45,7 +53,10 @@ describe('planning a period into whole days and partial edges', () => {
   });
 
   it('given whole local days, when planned, then only counters are read', () => {
-    expect(planPeriod({ from: at('2026-03-09T16:00:00Z'), to: at('2026-03-11T16:00:00Z') })).toEqual({ days: { from: '2026-03-10', to: '2026-03-12' }, edges: [] });
+    expect(planPeriod({ from: at('2026-03-09T16:00:00Z'), to: at('2026-03-11T16:00:00Z') })).toEqual({
+      days: { from: '2026-03-10', to: '2026-03-12' },
+      edges: [],
+    });
   });
 
   it('given a period inside one local day, when planned, then it is all edge', () => {

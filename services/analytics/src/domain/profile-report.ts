@@ -11,8 +11,10 @@ export interface UnsatisfiedCaseRecord {
   recordedAt: Date;
 }
 
-const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const signed = (value: number | null): string => (value === null ? '—' : `${value >= 0 ? '+' : ''}${(Math.round(value * 1000) / 10).toFixed(1)}%`);
+const escape = (text: string): string =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const signed = (value: number | null): string =>
+  value === null ? '—' : `${value >= 0 ? '+' : ''}${(Math.round(value * 1000) / 10).toFixed(1)}%`;
 
 /** Horizontal bars, this month over last month per row: inline SVG, so the page prints with no network. */
 function barChart(title: string, rows: Array<{ label: string; now: number; before: number; display: (v: number) => string }>): string {
@@ -37,7 +39,12 @@ function barChart(title: string, rows: Array<{ label: string; now: number; befor
 }
 
 const shiftRows = (shifts: CategoryShiftRecord[]) =>
-  shifts.map((s) => `<tr><td>${escape(s.categoryId)}</td><td>${s.count}</td><td>${s.previousCount}</td><td>${percent(s.share) ?? '—'}</td><td>${signed(s.growth)}</td></tr>`).join('');
+  shifts
+    .map(
+      (s) =>
+        `<tr><td>${escape(s.categoryId)}</td><td>${s.count}</td><td>${s.previousCount}</td><td>${percent(s.share) ?? '—'}</td><td>${signed(s.growth)}</td></tr>`,
+    )
+    .join('');
 
 /** The printable monthly profile (民意诉求档案) of a unit: one self-contained HTML page. */
 export function renderProfileHtml(profile: UnitProfile, unsatisfied: UnsatisfiedCaseRecord[], generatedAt: Date): string {
@@ -70,13 +77,21 @@ table{border-collapse:collapse;width:100%;font-size:.9em}td,th{border:1px solid 
 <tr><td>综合得分</td><td>${percent(profile.rates.composite) ?? '—'}</td><td></td><td>${percent(profile.previousRates.composite) ?? '—'}</td></tr></table>
 ${barChart('三率对比', [rate('响应率', 'response'), rate('解决率', 'resolution'), rate('满意率', 'satisfaction')])}
 <h2>三、诉求结构 (一级类别)</h2>
-${barChart('各类别工单量', profile.structure.slice(0, 10).map((s) => ({ label: s.categoryId, now: s.count, before: s.previousCount, display: (v: number) => String(v) })))}
+${barChart(
+  '各类别工单量',
+  profile.structure
+    .slice(0, 10)
+    .map((s) => ({ label: s.categoryId, now: s.count, before: s.previousCount, display: (v: number) => String(v) })),
+)}
 <table><tr><th>类别</th><th>本月</th><th>上月</th><th>占比</th><th>环比</th></tr>${shiftRows(profile.structure)}</table>
 <h2>四、热点问题</h2>
 <table><tr><th>类别</th><th>本月</th><th>上月</th><th>占比</th><th>环比</th></tr>${shiftRows(profile.hotIssues)}</table>
 <h2>五、不满意诉求 (${unsatisfied.length})</h2>
 <table><tr><th>回访时间</th><th>诉求</th><th>工单</th><th>类别</th><th>是否解决</th></tr>${unsatisfied
-    .map((u) => `<tr><td>${u.recordedAt.toISOString()}</td><td>${escape(u.complaintId)}</td><td>${escape(u.workOrderId)}</td><td>${escape(u.categoryId ?? '—')}</td><td>${u.solved === null ? '—' : u.solved ? '是' : '否'}</td></tr>`)
+    .map(
+      (u) =>
+        `<tr><td>${u.recordedAt.toISOString()}</td><td>${escape(u.complaintId)}</td><td>${escape(u.workOrderId)}</td><td>${escape(u.categoryId ?? '—')}</td><td>${u.solved === null ? '—' : u.solved ? '是' : '否'}</td></tr>`,
+    )
     .join('')}</table>
 </body></html>`;
 }

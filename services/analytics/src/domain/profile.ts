@@ -35,7 +35,11 @@ export interface UnitProfile {
 const growth = (now: number, before: number): number | null => (before === 0 ? null : now / before - 1);
 
 /** Compares two months' counts per category, at a level of the taxonomy, most this month first. */
-export function shifts(now: Array<{ categoryId: string; count: number }>, before: Array<{ categoryId: string; count: number }>, level: number): CategoryShiftRecord[] {
+export function shifts(
+  now: Array<{ categoryId: string; count: number }>,
+  before: Array<{ categoryId: string; count: number }>,
+  level: number,
+): CategoryShiftRecord[] {
   const sum = (cells: Array<{ categoryId: string; count: number }>) => {
     const m = new Map<string, number>();
     for (const c of cells) m.set(categoryAtLevel(c.categoryId, level), (m.get(categoryAtLevel(c.categoryId, level)) ?? 0) + c.count);
@@ -49,7 +53,14 @@ export function shifts(now: Array<{ categoryId: string; count: number }>, before
     .map((categoryId) => {
       const count = a.get(categoryId) ?? 0;
       const previousCount = b.get(categoryId) ?? 0;
-      return { categoryId, count, previousCount, share: totalA ? count / totalA : 0, previousShare: totalB ? previousCount / totalB : 0, growth: growth(count, previousCount) };
+      return {
+        categoryId,
+        count,
+        previousCount,
+        share: totalA ? count / totalA : 0,
+        previousShare: totalB ? previousCount / totalB : 0,
+        growth: growth(count, previousCount),
+      };
     })
     .sort((x, y) => y.count - x.count || y.previousCount - x.previousCount || (x.categoryId < y.categoryId ? -1 : 1));
 }

@@ -4,7 +4,15 @@ import defaults from '../../config/rates.json';
 
 const config = ratesConfigSchema.parse(defaults);
 /** A unit whose three rates are all `onTime` of 10: its composite is onTime / 10. */
-const scoring = (onTime: number): RateTally => ({ ...zeroCounts(), responseDue: 10, responseOnTime: onTime, solvedAnswered: 10, solvedYes: onTime, satisfied: onTime, dissatisfied: 10 - onTime });
+const scoring = (onTime: number): RateTally => ({
+  ...zeroCounts(),
+  responseDue: 10,
+  responseOnTime: onTime,
+  solvedAnswered: 10,
+  solvedYes: onTime,
+  satisfied: onTime,
+  dissatisfied: 10 - onTime,
+});
 const period = (scores: Record<string, number>) => new Map(Object.entries(scores).map(([id, s]) => [id, scoring(s)]));
 
 describe('ranking units by composite score', () => {
@@ -34,7 +42,12 @@ describe('ranking units by composite score', () => {
 
   it('given a unit up three places since the previous period, when ranked, then it is improving and its change is +3', () => {
     const entries = buildRanking([period({ a: 9, b: 8, c: 7, d: 6 }), period({ b: 9, c: 8, d: 7, a: 6 })], config);
-    expect(entries.find((e) => e.subjectId === 'a')).toMatchObject({ rank: 1, previousRank: 4, change: 3, classes: ['ADVANCED', 'IMPROVING'] });
+    expect(entries.find((e) => e.subjectId === 'a')).toMatchObject({
+      rank: 1,
+      previousRank: 4,
+      change: 3,
+      classes: ['ADVANCED', 'IMPROVING'],
+    });
     expect(entries.find((e) => e.subjectId === 'b')).toMatchObject({ previousRank: 1, change: -1 });
   });
 

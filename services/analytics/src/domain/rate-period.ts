@@ -32,7 +32,8 @@ export const ratePeriodInput = z
     if (p.kind === 'CUSTOM') {
       if (!p.lastDay) ctx.addIssue({ code: 'custom', path: ['lastDay'], message: 'is required for a CUSTOM period' });
       else if (p.lastDay < p.day) ctx.addIssue({ code: 'custom', path: ['lastDay'], message: 'must not be before day' });
-      else if (daysBetween(p.day, p.lastDay) + 1 > MAX_PERIOD_DAYS) ctx.addIssue({ code: 'custom', path: ['lastDay'], message: `must be at most ${MAX_PERIOD_DAYS} days after day` });
+      else if (daysBetween(p.day, p.lastDay) + 1 > MAX_PERIOD_DAYS)
+        ctx.addIssue({ code: 'custom', path: ['lastDay'], message: `must be at most ${MAX_PERIOD_DAYS} days after day` });
     } else if (p.lastDay) ctx.addIssue({ code: 'custom', path: ['lastDay'], message: `is only for CUSTOM periods, not ${p.kind}` });
   })
   .transform((p): DaySpan => spanOf(p.kind, p.day, p.lastDay ?? null));

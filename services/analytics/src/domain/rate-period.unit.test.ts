@@ -43,6 +43,9 @@ describe('splitting a period into whole months and loose days', () => {
     });
   });
   it('given a week across a month end, when split, then it is all days', () => {
-    expect(splitMonths({ from: '2026-03-30', to: '2026-04-06' })).toEqual({ months: null, days: [{ from: '2026-03-30', to: '2026-04-06' }] });
+    expect(splitMonths({ from: '2026-03-30', to: '2026-04-06' })).toEqual({
+      months: null,
+      days: [{ from: '2026-03-30', to: '2026-04-06' }],
+    });
   });
 });

@@ -19,7 +19,11 @@ import { dayOf } from './period';
 export const ratesConfigSchema = z
   .object({
     /** The weight of each counted rating in the satisfaction rate's numerator; "no comment" is never counted. */
-    satisfactionWeights: z.object({ SATISFIED: z.number().min(0).max(1), BASICALLY_SATISFIED: z.number().min(0).max(1), DISSATISFIED: z.number().min(0).max(1) }),
+    satisfactionWeights: z.object({
+      SATISFIED: z.number().min(0).max(1),
+      BASICALLY_SATISFIED: z.number().min(0).max(1),
+      DISSATISFIED: z.number().min(0).max(1),
+    }),
     compositeWeights: z.object({ response: z.number().min(0), resolution: z.number().min(0), satisfaction: z.number().min(0) }),
     ranking: z.object({
       /** Share of ranked units called advanced (top) … */
@@ -46,7 +50,12 @@ export const ratesConfigSchema = z
     }),
     /** 每月一题: how candidate problems (category × street) are scored. */
     monthlyTopic: z.object({
-      weights: z.object({ volume: z.number().min(0), growth: z.number().min(0), repeat: z.number().min(0), dissatisfaction: z.number().min(0) }),
+      weights: z.object({
+        volume: z.number().min(0),
+        growth: z.number().min(0),
+        repeat: z.number().min(0),
+        dissatisfaction: z.number().min(0),
+      }),
       /** Candidates with fewer complaints in the month are not considered. */
       minVolume: z.number().int().min(1),
       first: z.number().int().min(1).max(100),
@@ -69,9 +78,27 @@ export interface RateTally {
   noComment: number;
   dissatisfied: number;
 }
-export const rateCountFields = ['responseDue', 'responseOnTime', 'solvedAnswered', 'solvedYes', 'satisfied', 'basicallySatisfied', 'noComment', 'dissatisfied'] as const satisfies ReadonlyArray<keyof RateTally>;
+export const rateCountFields = [
+  'responseDue',
+  'responseOnTime',
+  'solvedAnswered',
+  'solvedYes',
+  'satisfied',
+  'basicallySatisfied',
+  'noComment',
+  'dissatisfied',
+] as const satisfies ReadonlyArray<keyof RateTally>;
 
-export const zeroCounts = (): RateTally => ({ responseDue: 0, responseOnTime: 0, solvedAnswered: 0, solvedYes: 0, satisfied: 0, basicallySatisfied: 0, noComment: 0, dissatisfied: 0 });
+export const zeroCounts = (): RateTally => ({
+  responseDue: 0,
+  responseOnTime: 0,
+  solvedAnswered: 0,
+  solvedYes: 0,
+  satisfied: 0,
+  basicallySatisfied: 0,
+  noComment: 0,
+  dissatisfied: 0,
+});
 export const addCounts = (a: RateTally, b: RateTally, sign = 1): RateTally => {
   const sum = zeroCounts();
   for (const f of rateCountFields) sum[f] = a[f] + sign * b[f];
@@ -85,7 +112,11 @@ export interface RateFraction {
   denominator: number;
   value: number | null;
 }
-const fraction = (numerator: number, denominator: number): RateFraction => ({ numerator, denominator, value: denominator === 0 ? null : numerator / denominator });
+const fraction = (numerator: number, denominator: number): RateFraction => ({
+  numerator,
+  denominator,
+  value: denominator === 0 ? null : numerator / denominator,
+});
 
 export interface Rates {
   counts: RateTally;
@@ -101,7 +132,10 @@ export function computeRates(counts: RateTally, config: RatesConfig): Rates {
   const response = fraction(counts.responseOnTime, counts.responseDue);
   const resolution = fraction(counts.solvedYes, counts.solvedAnswered);
   // Weighted sums of integers with decimal weights are rounded to 9 places so that 0.8 × 5 is 4, not 4.000000000000001.
-  const satisfiedWeighted = Math.round((w.SATISFIED * counts.satisfied + w.BASICALLY_SATISFIED * counts.basicallySatisfied + w.DISSATISFIED * counts.dissatisfied) * 1e9) / 1e9;
+  const satisfiedWeighted =
+    Math.round(
+      (w.SATISFIED * counts.satisfied + w.BASICALLY_SATISFIED * counts.basicallySatisfied + w.DISSATISFIED * counts.dissatisfied) * 1e9,
+    ) / 1e9;
   const satisfaction = fraction(satisfiedWeighted, counts.satisfied + counts.basicallySatisfied + counts.dissatisfied);
   const parts = [
     [response, config.compositeWeights.response],
@@ -129,7 +163,12 @@ export interface WorkOrderRateFact {
   acceptedAt: Date | null;
   contactedAt: Date | null;
   exempted: boolean;
-  callbacks: Array<{ callbackId: string; solved: boolean | null; rating: 'SATISFIED' | 'BASICALLY_SATISFIED' | 'NO_COMMENT' | 'DISSATISFIED'; recordedAt: Date }>;
+  callbacks: Array<{
+    callbackId: string;
+    solved: boolean | null;
+    rating: 'SATISFIED' | 'BASICALLY_SATISFIED' | 'NO_COMMENT' | 'DISSATISFIED';
+    recordedAt: Date;
+  }>;
 }
 
 /** One work order's share of the daily counters: counts per local day, for its unit, street and category ('' when unknown). */
@@ -145,7 +184,10 @@ export const rateContributionSchema: z.ZodType<RateContribution> = z.object({
   unitId: z.string(),
   streetId: z.string(),
   categoryId: z.string(),
-  days: z.record(z.string(), z.object(Object.fromEntries(rateCountFields.map((f) => [f, z.number().int()])) as Record<keyof RateTally, z.ZodNumber>)),
+  days: z.record(
+    z.string(),
+    z.object(Object.fromEntries(rateCountFields.map((f) => [f, z.number().int()])) as Record<keyof RateTally, z.ZodNumber>),
+  ),
 });
 
 /** The first response: whichever of accepting the order and contacting the citizen came first. */
@@ -199,16 +241,30 @@ export function contributionDelta(before: RateContribution | null, after: RateCo
   const apply = (c: RateContribution, sign: number) => {
     for (const [day, counts] of Object.entries(c.days)) {
       const key = `${c.district}|${c.unitId}|${c.streetId}|${c.categoryId}|${day}`;
-      const row = rows.get(key) ?? { district: c.district, unitId: c.unitId, streetId: c.streetId, categoryId: c.categoryId, day, counts: zeroCounts() };
+      const row = rows.get(key) ?? {
+        district: c.district,
+        unitId: c.unitId,
+        streetId: c.streetId,
+        categoryId: c.categoryId,
+        day,
+        counts: zeroCounts(),
+      };
       row.counts = addCounts(row.counts, counts, sign);
       rows.set(key, row);
     }
   };
   if (before) apply(before, -1);
   apply(after, 1);
-  return [...rows.values()].filter((r) => !isZero(r.counts)).sort((a, b) => (`${a.unitId}|${a.streetId}|${a.categoryId}|${a.day}` < `${b.unitId}|${b.streetId}|${b.categoryId}|${b.day}` ? -1 : 1));
+  return [...rows.values()]
+    .filter((r) => !isZero(r.counts))
+    .sort((a, b) => (`${a.unitId}|${a.streetId}|${a.categoryId}|${a.day}` < `${b.unitId}|${b.streetId}|${b.categoryId}|${b.day}` ? -1 : 1));
 }
 
 /** Whether a work order's stored contribution must be rewritten: its counts moved, or where it is counted (even with nothing counted yet). */
 export const contributionChanged = (before: RateContribution | null, after: RateContribution, deltas: CounterDelta[]): boolean =>
-  before === null || deltas.length > 0 || before.district !== after.district || before.unitId !== after.unitId || before.streetId !== after.streetId || before.categoryId !== after.categoryId;
+  before === null ||
+  deltas.length > 0 ||
+  before.district !== after.district ||
+  before.unitId !== after.unitId ||
+  before.streetId !== after.streetId ||
+  before.categoryId !== after.categoryId;

@@ -1,4 +1,13 @@
-import { computeRates, contributionChanged, contributionDelta, contributionOf, ratesConfigSchema, zeroCounts, type RateTally, type WorkOrderRateFact } from './rates';
+import {
+  computeRates,
+  contributionChanged,
+  contributionDelta,
+  contributionOf,
+  ratesConfigSchema,
+  zeroCounts,
+  type RateTally,
+  type WorkOrderRateFact,
+} from './rates';
 import defaults from '../../config/rates.json';
 
 const config = ratesConfigSchema.parse(defaults);
@@ -21,7 +30,19 @@ const order = (f: Partial<WorkOrderRateFact> = {}): WorkOrderRateFact => ({
 
 describe('the three rates on hand-checked counts', () => {
   it('given 7 of 8 responses on time, 6 of 9 solved, and 5 satisfied, 3 basically satisfied, 2 dissatisfied and 4 no comment, when computed, then the rates are exact fractions', () => {
-    const rates = computeRates(counts({ responseDue: 8, responseOnTime: 7, solvedAnswered: 9, solvedYes: 6, satisfied: 5, basicallySatisfied: 3, dissatisfied: 2, noComment: 4 }), config);
+    const rates = computeRates(
+      counts({
+        responseDue: 8,
+        responseOnTime: 7,
+        solvedAnswered: 9,
+        solvedYes: 6,
+        satisfied: 5,
+        basicallySatisfied: 3,
+        dissatisfied: 2,
+        noComment: 4,
+      }),
+      config,
+    );
     expect(rates.response).toEqual({ numerator: 7, denominator: 8, value: 0.875 });
     expect(rates.resolution).toEqual({ numerator: 6, denominator: 9, value: 6 / 9 });
     // (5 + 0.8 × 3) ÷ (5 + 3 + 2): "no comment" is not in the denominator.
@@ -84,11 +105,20 @@ describe("a work order's contribution to the daily counters", () => {
         ],
       }),
     );
-    expect(c.days).toEqual({ '2026-03-05': counts({ solvedAnswered: 1, solvedYes: 1, basicallySatisfied: 1 }), '2026-03-09': counts({ noComment: 1 }) });
+    expect(c.days).toEqual({
+      '2026-03-05': counts({ solvedAnswered: 1, solvedYes: 1, basicallySatisfied: 1 }),
+      '2026-03-09': counts({ noComment: 1 }),
+    });
   });
 
   it('given an exempted order, when contributed, then it counts in none of the rates', () => {
-    const c = contributionOf(order({ exempted: true, acceptedAt: at('2026-03-02T02:00:00.000Z'), callbacks: [{ callbackId: 'cb-1', solved: false, rating: 'DISSATISFIED', recordedAt: at('2026-03-05T02:00:00.000Z') }] }));
+    const c = contributionOf(
+      order({
+        exempted: true,
+        acceptedAt: at('2026-03-02T02:00:00.000Z'),
+        callbacks: [{ callbackId: 'cb-1', solved: false, rating: 'DISSATISFIED', recordedAt: at('2026-03-05T02:00:00.000Z') }],
+      }),
+    );
     expect(c.days).toEqual({});
   });
 
@@ -100,7 +130,16 @@ describe("a work order's contribution to the daily counters", () => {
 describe('moving the counters from one contribution to the next', () => {
   it('given the first contribution, when the delta is taken, then it is added as it is', () => {
     const after = contributionOf(order());
-    expect(contributionDelta(null, after)).toEqual([{ district: '110199', unitId: 'unit-110199-001', streetId: '110199-001', categoryId: 'property.fees', day: '2026-03-02', counts: counts({ responseDue: 1 }) }]);
+    expect(contributionDelta(null, after)).toEqual([
+      {
+        district: '110199',
+        unitId: 'unit-110199-001',
+        streetId: '110199-001',
+        categoryId: 'property.fees',
+        day: '2026-03-02',
+        counts: counts({ responseDue: 1 }),
+      },
+    ]);
   });
 
   it('given the same knowledge twice, when the delta is taken, then nothing moves', () => {
@@ -111,13 +150,31 @@ describe('moving the counters from one contribution to the next', () => {
   it('given a response that arrives after the limit was counted, when the delta is taken, then only the on-time count moves', () => {
     const before = contributionOf(order());
     const after = contributionOf(order({ acceptedAt: at('2026-03-02T02:00:00.000Z') }));
-    expect(contributionDelta(before, after)).toEqual([{ district: '110199', unitId: 'unit-110199-001', streetId: '110199-001', categoryId: 'property.fees', day: '2026-03-02', counts: counts({ responseOnTime: 1 }) }]);
+    expect(contributionDelta(before, after)).toEqual([
+      {
+        district: '110199',
+        unitId: 'unit-110199-001',
+        streetId: '110199-001',
+        categoryId: 'property.fees',
+        day: '2026-03-02',
+        counts: counts({ responseOnTime: 1 }),
+      },
+    ]);
   });
 
   it('given an order exempted after it was counted, when the delta is taken, then its counts are taken away', () => {
     const before = contributionOf(order({ acceptedAt: at('2026-03-02T02:00:00.000Z') }));
     const after = contributionOf(order({ acceptedAt: at('2026-03-02T02:00:00.000Z'), exempted: true }));
-    expect(contributionDelta(before, after)).toEqual([{ district: '110199', unitId: 'unit-110199-001', streetId: '110199-001', categoryId: 'property.fees', day: '2026-03-02', counts: counts({ responseDue: -1, responseOnTime: -1 }) }]);
+    expect(contributionDelta(before, after)).toEqual([
+      {
+        district: '110199',
+        unitId: 'unit-110199-001',
+        streetId: '110199-001',
+        categoryId: 'property.fees',
+        day: '2026-03-02',
+        counts: counts({ responseDue: -1, responseOnTime: -1 }),
+      },
+    ]);
   });
 
   it('given the complaint placed on a street after its order was counted, when the delta is taken, then the count moves from the unknown street to that street', () => {

@@ -19,7 +19,14 @@ import { hotSpotKey } from '../domain/hotspots';
 import { dayOf, hourOf, startOfDay } from '../domain/period';
 import { addDays } from '../domain/rate-period';
 import { assessWeek } from '../domain/early-warning';
-import { contributionChanged, contributionDelta, contributionOf, type CounterDelta, type RateContribution, type RatesConfig } from '../domain/rates';
+import {
+  contributionChanged,
+  contributionDelta,
+  contributionOf,
+  type CounterDelta,
+  type RateContribution,
+  type RatesConfig,
+} from '../domain/rates';
 import type { AnalyticsTx } from '../store/analytics-store';
 import type { ProjectionStore } from '../store/projection-store';
 import type { RatesStore } from '../store/rates-store';
@@ -38,7 +45,11 @@ const singleContracts = [ComplaintUpdated, ComplaintMerged, ComplaintUnmerged, C
  * between what its fact contributes now and what it contributed before — so the same fact announced
  * twice, or facts arriving in any order, give the same counts.
  */
-export function createProjection(rates: RatesStore, writes: ProjectionStore, options: { config: RatesConfig; now: () => Date }): EventProjection<AnalyticsTx> {
+export function createProjection(
+  rates: RatesStore,
+  writes: ProjectionStore,
+  options: { config: RatesConfig; now: () => Date },
+): EventProjection<AnalyticsTx> {
   const warning = options.config.earlyWarning;
 
   /** Brings the work orders' share of the rate counters in line with everything known about them: those named and those of the complaints named. */
@@ -79,7 +90,17 @@ export function createProjection(rates: RatesStore, writes: ProjectionStore, opt
       const windowStart = addDays(end, -7);
       if (!verdict.raise || (await rates.warnedSince(tx, area, windowStart))) continue;
       const raisedAt = options.now();
-      const record = { warningId: newId(), ...area, windowStart, windowEnd: end, observed: verdict.observed, expected: verdict.expected, score: verdict.score, tailProbability: verdict.tailProbability, raisedAt };
+      const record = {
+        warningId: newId(),
+        ...area,
+        windowStart,
+        windowEnd: end,
+        observed: verdict.observed,
+        expected: verdict.expected,
+        score: verdict.score,
+        tailProbability: verdict.tailProbability,
+        raisedAt,
+      };
       await rates.recordWarning(tx, record);
       await writeOutbox(tx, [
         createEvent(EarlyWarningRaised, {
@@ -115,11 +136,34 @@ export function createProjection(rates: RatesStore, writes: ProjectionStore, opt
     const deadlines = await writes.recordDeadlines(tx, [...batch.deadlines.values()]);
     await writes.recordWorkOrders(tx, [...batch.workOrders.values()]);
     await writes.recordCallbacks(tx, [...batch.callbacks.values()]);
-    await writes.addToCounters(tx, 'complaint_daily', newlyReceived.map((f) => ({ key: complaintCounterKey(f), delta: 1 })));
-    await writes.addToCounters(tx, 'complaint_hourly', newlyReceived.map((f) => ({ key: { district: f.district, day: dayOf(f.receivedAt), hour: hourOf(f.receivedAt) }, delta: 1 })));
-    await writes.addToCounters(tx, 'hotspot_daily', newlyReceived.flatMap((f) => { const spot = hotSpotKey(f); return spot ? [{ key: spot, delta: 1 }] : []; }));
-    await writes.addToCounters(tx, 'work_order_daily', dispatched.map((f) => ({ key: workOrderCounterKey(f), delta: 1 })));
-    await writes.addToCounters(tx, 'deadlines_daily', deadlines.map((f) => ({ key: deadlinesCounterKey(f), delta: 1 })));
+    await writes.addToCounters(
+      tx,
+      'complaint_daily',
+      newlyReceived.map((f) => ({ key: complaintCounterKey(f), delta: 1 })),
+    );
+    await writes.addToCounters(
+      tx,
+      'complaint_hourly',
+      newlyReceived.map((f) => ({ key: { district: f.district, day: dayOf(f.receivedAt), hour: hourOf(f.receivedAt) }, delta: 1 })),
+    );
+    await writes.addToCounters(
+      tx,
+      'hotspot_daily',
+      newlyReceived.flatMap((f) => {
+        const spot = hotSpotKey(f);
+        return spot ? [{ key: spot, delta: 1 }] : [];
+      }),
+    );
+    await writes.addToCounters(
+      tx,
+      'work_order_daily',
+      dispatched.map((f) => ({ key: workOrderCounterKey(f), delta: 1 })),
+    );
+    await writes.addToCounters(
+      tx,
+      'deadlines_daily',
+      deadlines.map((f) => ({ key: deadlinesCounterKey(f), delta: 1 })),
+    );
     await watchForRises(tx, newlyReceived);
     // Work orders that came before their complaint were counted without a street; now it is known.
     await reconcile(tx, batch.toReconcile, firstReceived);
@@ -137,8 +181,15 @@ export function createProjection(rates: RatesStore, writes: ProjectionStore, opt
         location: d.location,
       });
       // The count leaves its old key and joins its new one; when both are the same, nothing moves.
-      if (moved.before && moved.after) await writes.addToCounters(tx, 'complaint_daily', [{ key: moved.before, delta: -1 }, { key: moved.after, delta: 1 }]);
-      const spots = [...(moved.spotBefore ? [{ key: moved.spotBefore, delta: -1 }] : []), ...(moved.spotAfter ? [{ key: moved.spotAfter, delta: 1 }] : [])];
+      if (moved.before && moved.after)
+        await writes.addToCounters(tx, 'complaint_daily', [
+          { key: moved.before, delta: -1 },
+          { key: moved.after, delta: 1 },
+        ]);
+      const spots = [
+        ...(moved.spotBefore ? [{ key: moved.spotBefore, delta: -1 }] : []),
+        ...(moved.spotAfter ? [{ key: moved.spotAfter, delta: 1 }] : []),
+      ];
       await writes.addToCounters(tx, 'hotspot_daily', spots);
       if (moved.streetChanged) await reconcile(tx, [], [d.complaintId]);
     } else if (isEventOf(ComplaintMerged, event)) {

@@ -1,6 +1,16 @@
 import { addDays } from '../domain/rate-period';
 import { percent } from '../domain/rates';
-import type { EarlyWarningResolvers, MonthlyTopicCandidateResolvers, HotSpotMapResolvers, CategoryRatesResolvers, AssessmentRatesResolvers, DayPeriodResolvers, RankingEntryResolvers, RateResolvers, RatesReportResolvers } from '../generated/graphql';
+import type {
+  EarlyWarningResolvers,
+  MonthlyTopicCandidateResolvers,
+  HotSpotMapResolvers,
+  CategoryRatesResolvers,
+  AssessmentRatesResolvers,
+  DayPeriodResolvers,
+  RankingEntryResolvers,
+  RateResolvers,
+  RatesReportResolvers,
+} from '../generated/graphql';
 
 export const RatesReport: RatesReportResolvers = {
   unit: (r) => (r.scope.unitId ? { id: r.scope.unitId } : null),

@@ -1,6 +1,14 @@
 import { parseInput } from '@hotline/shared';
 import { byHour, byWeekday, categoryBreakdownArgs, rank, rankCategories, rankingArgs, totalOf } from '../domain/breakdowns';
-import type { AreaTypeCountResolvers, CategoryCountResolvers, ChannelCountResolvers, DistrictSummaryResolvers, UnitCountResolvers, UnitResolvers, UnitStatsResolvers } from '../generated/graphql';
+import type {
+  AreaTypeCountResolvers,
+  CategoryCountResolvers,
+  ChannelCountResolvers,
+  DistrictSummaryResolvers,
+  UnitCountResolvers,
+  UnitResolvers,
+  UnitStatsResolvers,
+} from '../generated/graphql';
 
 export const Unit: UnitResolvers = {
   // Analytics needs nothing of a unit but its id; whether the unit exists is dispatch's to say.
@@ -16,7 +24,11 @@ export const UnitStats: UnitStatsResolvers = {
 export const DistrictSummary: DistrictSummaryResolvers = {
   complaintsReceived: (s) => totalOf(s.complaints),
   workOrdersDispatched: (s) => totalOf(s.workOrders),
-  byUnit: (s, args) => rank(s.workOrders.map((w) => ({ key: w.unitId, count: w.count })), parseInput(rankingArgs, args).first),
+  byUnit: (s, args) =>
+    rank(
+      s.workOrders.map((w) => ({ key: w.unitId, count: w.count })),
+      parseInput(rankingArgs, args).first,
+    ),
   byChannel: (s) => rank(s.complaints.map((c) => ({ key: c.channel, count: c.count }))),
   byCategory: (s, args) => rankCategories(s.complaints, parseInput(categoryBreakdownArgs, args)),
   byAreaType: (s) => rank(s.complaints.map((c) => ({ key: c.areaType, count: c.count }))),

@@ -15,7 +15,10 @@ const knownOrNull = (value: string | null): string | null => (value === null || 
 
 /** Days are DATE columns; Prisma takes them as instants at UTC midnight. */
 const asDate = (day: string): Date => new Date(`${day}T00:00:00.000Z`);
-const dayFilter = (days: DayRange): Prisma.DateTimeFilter => ({ ...(days.from ? { gte: asDate(days.from) } : {}), ...(days.to ? { lt: asDate(days.to) } : {}) });
+const dayFilter = (days: DayRange): Prisma.DateTimeFilter => ({
+  ...(days.from ? { gte: asDate(days.from) } : {}),
+  ...(days.to ? { lt: asDate(days.to) } : {}),
+});
 const within = (edges: Interval[]): Prisma.DateTimeFilter[] => edges.map((e) => ({ gte: e.from, lt: e.to }));
 
 /** Analytics' queries for the breakdowns, and nothing else: no rules here. The read models' writes are in projection-store. */
@@ -46,10 +49,18 @@ export function createAnalyticsStore(prisma: PrismaClient) {
     async complaintCells(district: string, plan: PeriodPlan): Promise<ComplaintCell[]> {
       const [counted, edges] = await Promise.all([
         plan.days
-          ? prisma.complaintDaily.groupBy({ by: ['channel', 'categoryId', 'areaType'], where: { district, day: dayFilter(plan.days) }, _sum: { complaints: true } })
+          ? prisma.complaintDaily.groupBy({
+              by: ['channel', 'categoryId', 'areaType'],
+              where: { district, day: dayFilter(plan.days) },
+              _sum: { complaints: true },
+            })
           : [],
         plan.edges.length > 0
-          ? prisma.complaintFact.groupBy({ by: ['channel', 'categoryId', 'areaType'], where: { district, OR: within(plan.edges).map((receivedAt) => ({ receivedAt })) }, _count: { _all: true } })
+          ? prisma.complaintFact.groupBy({
+              by: ['channel', 'categoryId', 'areaType'],
+              where: { district, OR: within(plan.edges).map((receivedAt) => ({ receivedAt })) },
+              _count: { _all: true },
+            })
           : [],
       ]);
       const cell = (row: { channel: string | null; categoryId: string | null; areaType: string | null }, count: number): ComplaintCell => ({
@@ -64,19 +75,44 @@ export function createAnalyticsStore(prisma: PrismaClient) {
     /** Work orders dispatched in a district in a period, per unit. */
     async districtWorkOrders(district: string, plan: PeriodPlan): Promise<Array<{ unitId: string; count: number }>> {
       const [counted, edges] = await Promise.all([
-        plan.days ? prisma.workOrderDaily.groupBy({ by: ['unitId'], where: { district, day: dayFilter(plan.days) }, _sum: { workOrders: true } }) : [],
-        plan.edges.length > 0 ? prisma.workOrderFact.groupBy({ by: ['unitId'], where: { district, OR: within(plan.edges).map((dispatchedAt) => ({ dispatchedAt })) }, _count: { _all: true } }) : [],
+        plan.days
+          ? prisma.workOrderDaily.groupBy({ by: ['unitId'], where: { district, day: dayFilter(plan.days) }, _sum: { workOrders: true } })
+          : [],
+        plan.edges.length > 0
+          ? prisma.workOrderFact.groupBy({
+              by: ['unitId'],
+              where: { district, OR: within(plan.edges).map((dispatchedAt) => ({ dispatchedAt })) },
+              _count: { _all: true },
+            })
+          : [],
       ]);
-      return [...counted.map((row) => ({ unitId: row.unitId, count: row._sum.workOrders ?? 0 })), ...edges.map((row) => ({ unitId: row.unitId, count: row._count._all }))];
+      return [
+        ...counted.map((row) => ({ unitId: row.unitId, count: row._sum.workOrders ?? 0 })),
+        ...edges.map((row) => ({ unitId: row.unitId, count: row._count._all })),
+      ];
     },
 
     /** Work orders per unit and category in a period; `district` null counts every district. */
-    async unitWorkOrders(unitIds: string[], district: string | null, plan: PeriodPlan): Promise<Array<{ unitId: string; categoryId: string; count: number }>> {
+    async unitWorkOrders(
+      unitIds: string[],
+      district: string | null,
+      plan: PeriodPlan,
+    ): Promise<Array<{ unitId: string; categoryId: string; count: number }>> {
       const scope = { unitId: { in: unitIds }, ...(district ? { district } : {}) };
       const [counted, edges] = await Promise.all([
-        plan.days ? prisma.workOrderDaily.groupBy({ by: ['unitId', 'categoryId'], where: { ...scope, day: dayFilter(plan.days) }, _sum: { workOrders: true } }) : [],
+        plan.days
+          ? prisma.workOrderDaily.groupBy({
+              by: ['unitId', 'categoryId'],
+              where: { ...scope, day: dayFilter(plan.days) },
+              _sum: { workOrders: true },
+            })
+          : [],
         plan.edges.length > 0
-          ? prisma.workOrderFact.groupBy({ by: ['unitId', 'categoryId'], where: { ...scope, OR: within(plan.edges).map((dispatchedAt) => ({ dispatchedAt })) }, _count: { _all: true } })
+          ? prisma.workOrderFact.groupBy({
+              by: ['unitId', 'categoryId'],
+              where: { ...scope, OR: within(plan.edges).map((dispatchedAt) => ({ dispatchedAt })) },
+              _count: { _all: true },
+            })
           : [],
       ]);
       return [
@@ -89,12 +125,21 @@ export function createAnalyticsStore(prisma: PrismaClient) {
     async unitDeadlines(unitIds: string[], district: string | null, plan: PeriodPlan): Promise<Array<{ unitId: string; count: number }>> {
       const scope = { unitId: { in: unitIds }, ...(district ? { district } : {}) };
       const [counted, edges] = await Promise.all([
-        plan.days ? prisma.deadlinesDaily.groupBy({ by: ['unitId'], where: { ...scope, day: dayFilter(plan.days) }, _sum: { workOrders: true } }) : [],
+        plan.days
+          ? prisma.deadlinesDaily.groupBy({ by: ['unitId'], where: { ...scope, day: dayFilter(plan.days) }, _sum: { workOrders: true } })
+          : [],
         plan.edges.length > 0
-          ? prisma.workOrderFact.groupBy({ by: ['unitId'], where: { ...scope, OR: within(plan.edges).map((deadlinesSetAt) => ({ deadlinesSetAt })) }, _count: { _all: true } })
+          ? prisma.workOrderFact.groupBy({
+              by: ['unitId'],
+              where: { ...scope, OR: within(plan.edges).map((deadlinesSetAt) => ({ deadlinesSetAt })) },
+              _count: { _all: true },
+            })
           : [],
       ]);
-      return [...counted.map((row) => ({ unitId: row.unitId, count: row._sum.workOrders ?? 0 })), ...edges.map((row) => ({ unitId: row.unitId, count: row._count._all }))];
+      return [
+        ...counted.map((row) => ({ unitId: row.unitId, count: row._sum.workOrders ?? 0 })),
+        ...edges.map((row) => ({ unitId: row.unitId, count: row._count._all })),
+      ];
     },
   };
 }

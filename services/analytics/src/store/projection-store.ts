@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { ratings } from '@hotline/shared';
 import { Prisma, UNKNOWN, type AnalyticsTx } from './analytics-store';
-import { rateContributionSchema, rateCountFields, type CounterDelta, type RateTally, type RateContribution, type WorkOrderRateFact } from '../domain/rates';
+import {
+  rateContributionSchema,
+  rateCountFields,
+  type CounterDelta,
+  type RateTally,
+  type RateContribution,
+  type WorkOrderRateFact,
+} from '../domain/rates';
 import type { DeadlinesFact, DispatchedFact } from '../domain/contributions';
 import type { CallbackRecord, ReceivedRecord, WorkOrderRecord } from '../domain/event-batch';
 
@@ -19,22 +26,49 @@ const json = (rows: unknown[]): string => JSON.stringify(rows);
  * input), named as in the domain's counter keys (ComplaintCounterKey, HotSpotKey, …).
  */
 const COUNTERS = {
-  complaint_daily: { keys: { district: ['district', 'text'], day: ['day', 'date'], streetId: ['street_id', 'text'], categoryId: ['category_id', 'text'], channel: ['channel', 'text'], areaType: ['area_type', 'text'] }, count: 'complaints' },
+  complaint_daily: {
+    keys: {
+      district: ['district', 'text'],
+      day: ['day', 'date'],
+      streetId: ['street_id', 'text'],
+      categoryId: ['category_id', 'text'],
+      channel: ['channel', 'text'],
+      areaType: ['area_type', 'text'],
+    },
+    count: 'complaints',
+  },
   complaint_hourly: { keys: { district: ['district', 'text'], day: ['day', 'date'], hour: ['hour', 'int'] }, count: 'complaints' },
-  hotspot_daily: { keys: { district: ['district', 'text'], day: ['day', 'date'], cell: ['cell', 'text'], categoryId: ['category_id', 'text'] }, count: 'complaints' },
-  work_order_daily: { keys: { district: ['district', 'text'], unitId: ['unit_id', 'text'], day: ['day', 'date'], categoryId: ['category_id', 'text'] }, count: 'work_orders' },
+  hotspot_daily: {
+    keys: { district: ['district', 'text'], day: ['day', 'date'], cell: ['cell', 'text'], categoryId: ['category_id', 'text'] },
+    count: 'complaints',
+  },
+  work_order_daily: {
+    keys: { district: ['district', 'text'], unitId: ['unit_id', 'text'], day: ['day', 'date'], categoryId: ['category_id', 'text'] },
+    count: 'work_orders',
+  },
   deadlines_daily: { keys: { district: ['district', 'text'], unitId: ['unit_id', 'text'], day: ['day', 'date'] }, count: 'work_orders' },
 } as const;
 export type CounterTable = keyof typeof COUNTERS;
 /** A counter's key: null for a part not known (stored as ''). */
 export type CounterKey<T extends CounterTable> = Record<keyof (typeof COUNTERS)[T]['keys'], string | number | null>;
 
-const storedDispatch = z.object({ workOrderId: z.string(), district: z.string(), unitId: z.string(), categoryId: z.string(), dispatchedAt: z.coerce.date() });
+const storedDispatch = z.object({
+  workOrderId: z.string(),
+  district: z.string(),
+  unitId: z.string(),
+  categoryId: z.string(),
+  dispatchedAt: z.coerce.date(),
+});
 const storedDeadlines = z.object({ workOrderId: z.string(), district: z.string(), unitId: z.string(), setAt: z.coerce.date() });
 export type StoredDispatch = z.infer<typeof storedDispatch>;
 export type StoredDeadlines = z.infer<typeof storedDeadlines>;
 
-const callbackRow = z.object({ callbackId: z.string(), solved: z.boolean().nullable(), rating: z.enum(ratings), recordedAt: z.coerce.date() });
+const callbackRow = z.object({
+  callbackId: z.string(),
+  solved: z.boolean().nullable(),
+  rating: z.enum(ratings),
+  recordedAt: z.coerce.date(),
+});
 const rateFactRow = z.object({
   workOrderId: z.string(),
   unitId: z.string(),
@@ -56,7 +90,10 @@ export interface LoadedRateFact {
   applied: RateContribution | null;
 }
 
-const byKey = <T>(key: (row: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const byKey =
+  <T>(key: (row: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
 export function createProjectionStore() {
   return {
@@ -154,7 +191,11 @@ export function createProjectionStore() {
     },
 
     /** Adds to an additive counter table: one row per key, however often it is given (deltas are summed first). */
-    async addToCounters<T extends CounterTable>(tx: AnalyticsTx, table: T, rows: Array<{ key: CounterKey<T>; delta: number }>): Promise<void> {
+    async addToCounters<T extends CounterTable>(
+      tx: AnalyticsTx,
+      table: T,
+      rows: Array<{ key: CounterKey<T>; delta: number }>,
+    ): Promise<void> {
       const { keys, count } = COUNTERS[table];
       const parts = Object.entries(keys) as Array<[string, readonly [string, string]]>;
       const summed = new Map<string, Record<string, string | number>>();
@@ -165,7 +206,10 @@ export function createProjectionStore() {
         row.delta = Number(row.delta) + delta;
         summed.set(id, row);
       }
-      const records = [...summed.entries()].filter(([, r]) => r.delta !== 0).sort(byKey(([id]) => id)).map(([, r]) => r);
+      const records = [...summed.entries()]
+        .filter(([, r]) => r.delta !== 0)
+        .sort(byKey(([id]) => id))
+        .map(([, r]) => r);
       if (records.length === 0) return;
       const columns = Prisma.raw(parts.map(([, [column]]) => `"${column}"`).join(', '));
       const fields = Prisma.raw(parts.map(([name]) => `"${name}"`).join(', '));
@@ -181,7 +225,11 @@ export function createProjectionStore() {
      * Complaints per week of several areas (a street's category), each counted back from its own end
      * day (exclusive): element w of an area's counts is the w-th 7 days before its end.
      */
-    async weeklyCounts(tx: AnalyticsTx, areas: Array<{ district: string; streetId: string; categoryId: string; end: string }>, weeks: number): Promise<number[][]> {
+    async weeklyCounts(
+      tx: AnalyticsTx,
+      areas: Array<{ district: string; streetId: string; categoryId: string; end: string }>,
+      weeks: number,
+    ): Promise<number[][]> {
       const counts = areas.map(() => Array.from({ length: weeks }, () => 0));
       if (areas.length === 0) return counts;
       const rows = await tx.$queryRaw<Array<{ area: number; week: number; count: number }>>`
@@ -220,12 +268,25 @@ export function createProjectionStore() {
      * order's contribution now applied, in one statement. Deltas are summed per key of each table in
      * SQL, since one statement may not update the same row twice.
      */
-    async applyContributions(tx: AnalyticsTx, deltas: CounterDelta[], applied: Array<{ workOrderId: string; contribution: RateContribution }>): Promise<void> {
+    async applyContributions(
+      tx: AnalyticsTx,
+      deltas: CounterDelta[],
+      applied: Array<{ workOrderId: string; contribution: RateContribution }>,
+    ): Promise<void> {
       if (applied.length === 0) return;
       const rows = deltas
-        .map((d) => ({ district: d.district, unit_id: d.unitId, street_id: d.streetId, category_id: d.categoryId, day: d.day, ...d.counts }))
+        .map((d) => ({
+          district: d.district,
+          unit_id: d.unitId,
+          street_id: d.streetId,
+          category_id: d.categoryId,
+          day: d.day,
+          ...d.counts,
+        }))
         .sort(byKey((d) => `${d.district}|${d.unit_id}|${d.street_id}|${d.category_id}|${d.day}`));
-      const contributions = applied.map((a) => ({ workOrderId: a.workOrderId, contribution: a.contribution })).sort(byKey((a) => a.workOrderId));
+      const contributions = applied
+        .map((a) => ({ workOrderId: a.workOrderId, contribution: a.contribution }))
+        .sort(byKey((a) => a.workOrderId));
       await tx.$executeRaw`
         WITH d AS (
           SELECT * FROM jsonb_to_recordset(${json(rows)}::jsonb) AS x("district" text, "unit_id" text, "street_id" text, "category_id" text, "day" date,
@@ -263,4 +324,6 @@ const RATE_COLUMNS: Record<keyof RateTally, string> = {
 };
 const counterColumns = Prisma.raw(rateCountFields.map((f) => `"${RATE_COLUMNS[f]}"`).join(', '));
 const summedCounters = Prisma.raw(rateCountFields.map((f) => `SUM("${f}")`).join(', '));
-const addExcluded = Prisma.raw(rateCountFields.map((f) => `"${RATE_COLUMNS[f]}" = t."${RATE_COLUMNS[f]}" + EXCLUDED."${RATE_COLUMNS[f]}"`).join(', '));
+const addExcluded = Prisma.raw(
+  rateCountFields.map((f) => `"${RATE_COLUMNS[f]}" = t."${RATE_COLUMNS[f]}" + EXCLUDED."${RATE_COLUMNS[f]}"`).join(', '),
+);

@@ -9,7 +9,19 @@ import type { TopicCell } from '../domain/monthly-topics';
 import { hotSpotKey, type HotSpotKey } from '../domain/hotspots';
 
 /** Every read model table: what a rebuild empties before replaying the log. */
-const READ_MODEL_TABLES = ['complaint_fact', 'work_order_fact', 'callback_fact', 'complaint_daily', 'complaint_hourly', 'work_order_daily', 'deadlines_daily', 'unit_rate_daily', 'unit_rate_monthly', 'category_rate_daily', 'hotspot_daily'];
+const READ_MODEL_TABLES = [
+  'complaint_fact',
+  'work_order_fact',
+  'callback_fact',
+  'complaint_daily',
+  'complaint_hourly',
+  'work_order_daily',
+  'deadlines_daily',
+  'unit_rate_daily',
+  'unit_rate_monthly',
+  'category_rate_daily',
+  'hotspot_daily',
+];
 
 /** Which daily counters a rate query sums: a district (null: every district), some units, a street. */
 export interface RateFilter {
@@ -23,7 +35,9 @@ export interface RateFilter {
 const UNIT_GROUP_KINDS = { STREETS_AND_TOWNS: ['STREET', 'TOWN'], DEPARTMENTS: ['DEPARTMENT'], PUBLIC_SERVICES: ['COMPANY'] } as const;
 export type UnitGroup = keyof typeof UNIT_GROUP_KINDS;
 
-const countsRow = z.object(Object.fromEntries(rateCountFields.map((f) => [f, z.coerce.number()])) as Record<keyof RateTally, z.ZodCoercedNumber>);
+const countsRow = z.object(
+  Object.fromEntries(rateCountFields.map((f) => [f, z.coerce.number()])) as Record<keyof RateTally, z.ZodCoercedNumber>,
+);
 const sumColumns = Prisma.sql`
   COALESCE(SUM("response_due"), 0) AS "responseDue", COALESCE(SUM("response_on_time"), 0) AS "responseOnTime",
   COALESCE(SUM("solved_answered"), 0) AS "solvedAnswered", COALESCE(SUM("solved_yes"), 0) AS "solvedYes",
@@ -65,7 +79,9 @@ export interface DirectoryUnit {
 
 /** The complaint's counter key if it has been received, else null. */
 const counterKeyOf = (row: z.infer<typeof complaintRow>): ComplaintCounterKey | null =>
-  row.receivedAt && row.categoryId && row.channel ? complaintCounterKey({ ...row, categoryId: row.categoryId, channel: row.channel, receivedAt: row.receivedAt }) : null;
+  row.receivedAt && row.categoryId && row.channel
+    ? complaintCounterKey({ ...row, categoryId: row.categoryId, channel: row.channel, receivedAt: row.receivedAt })
+    : null;
 
 /** SQL for the rates, the facts the rates need, and the read models' generation. No rules here. */
 export function createRatesStore(prisma: PrismaClient) {
@@ -77,8 +93,20 @@ export function createRatesStore(prisma: PrismaClient) {
     async updateComplaint(
       tx: AnalyticsTx,
       complaintId: string,
-      patch: { categoryId?: string; urgency?: string; areaType?: string | null; streetId?: string | null; location?: { lat: number; lng: number } | null },
-    ): Promise<{ streetChanged: boolean; before: ComplaintCounterKey | null; after: ComplaintCounterKey | null; spotBefore: HotSpotKey | null; spotAfter: HotSpotKey | null }> {
+      patch: {
+        categoryId?: string;
+        urgency?: string;
+        areaType?: string | null;
+        streetId?: string | null;
+        location?: { lat: number; lng: number } | null;
+      },
+    ): Promise<{
+      streetChanged: boolean;
+      before: ComplaintCounterKey | null;
+      after: ComplaintCounterKey | null;
+      spotBefore: HotSpotKey | null;
+      spotAfter: HotSpotKey | null;
+    }> {
       const select = async () => {
         const rows = await tx.$queryRaw<unknown[]>`
           SELECT "district", "lat", "lng", "category_id" AS "categoryId", "channel", "area_type" AS "areaType", "street_id" AS "streetId", "received_at" AS "receivedAt"
@@ -116,7 +144,12 @@ export function createRatesStore(prisma: PrismaClient) {
       return z.array(z.object({ cell: z.string(), count: z.coerce.number() })).parse(rows);
     },
     /** Facts about a complaint that may come before its receipt (other topics): the row is created if needed. */
-    async recordComplaintOutcome(tx: AnalyticsTx, complaintId: string, district: string, outcome: { mergedInto?: string | null; closedAtIntakeAt?: Date; repeatCalls?: number }): Promise<void> {
+    async recordComplaintOutcome(
+      tx: AnalyticsTx,
+      complaintId: string,
+      district: string,
+      outcome: { mergedInto?: string | null; closedAtIntakeAt?: Date; repeatCalls?: number },
+    ): Promise<void> {
       await tx.$executeRaw`
         INSERT INTO "complaint_fact" ("complaint_id", "district", "merged_into", "closed_at_intake_at", "repeat_calls")
         VALUES (${complaintId}, ${district}, ${outcome.mergedInto ?? null}::text, ${outcome.closedAtIntakeAt ?? null}::timestamptz, ${outcome.repeatCalls ?? 0})
@@ -142,18 +175,26 @@ export function createRatesStore(prisma: PrismaClient) {
       const scope: Prisma.Sql[] = [];
       if (filter.district !== null) scope.push(Prisma.sql`"district" = ${filter.district}`);
       if (filter.unitIds) scope.push(Prisma.sql`"unit_id" = ANY(${filter.unitIds})`);
-      if (filter.group) scope.push(Prisma.sql`"unit_id" IN (SELECT "id" FROM "unit_directory" WHERE "kind" = ANY(${[...UNIT_GROUP_KINDS[filter.group]]}))`);
+      if (filter.group)
+        scope.push(Prisma.sql`"unit_id" IN (SELECT "id" FROM "unit_directory" WHERE "kind" = ANY(${[...UNIT_GROUP_KINDS[filter.group]]}))`);
       if (filter.streetId !== undefined) scope.push(Prisma.sql`"street_id" = ${filter.streetId}`);
       const parts: Prisma.Sql[] = [];
       spans.forEach((span, index) => {
         const split = splitMonths(span);
         if (split.months) {
-          const where = Prisma.join([Prisma.sql`"month" >= ${split.months.from}::date AND "month" < ${split.months.to}::date`, ...scope], ' AND ');
-          parts.push(Prisma.sql`SELECT ${index}::int AS "period", ${key} AS "subject", ${sumColumns} FROM "unit_rate_monthly" WHERE ${where} GROUP BY ${key}`);
+          const where = Prisma.join(
+            [Prisma.sql`"month" >= ${split.months.from}::date AND "month" < ${split.months.to}::date`, ...scope],
+            ' AND ',
+          );
+          parts.push(
+            Prisma.sql`SELECT ${index}::int AS "period", ${key} AS "subject", ${sumColumns} FROM "unit_rate_monthly" WHERE ${where} GROUP BY ${key}`,
+          );
         }
         for (const range of split.days) {
           const where = Prisma.join([Prisma.sql`"day" >= ${range.from}::date AND "day" < ${range.to}::date`, ...scope], ' AND ');
-          parts.push(Prisma.sql`SELECT ${index}::int AS "period", ${key} AS "subject", ${sumColumns} FROM "unit_rate_daily" WHERE ${where} GROUP BY ${key}`);
+          parts.push(
+            Prisma.sql`SELECT ${index}::int AS "period", ${key} AS "subject", ${sumColumns} FROM "unit_rate_daily" WHERE ${where} GROUP BY ${key}`,
+          );
         }
       });
       const rows = await prisma.$queryRaw<Array<Record<string, unknown>>>`${Prisma.join(parts, ' UNION ALL ')}`;
@@ -177,7 +218,11 @@ export function createRatesStore(prisma: PrismaClient) {
      * Per calendar month (YYYY-MM) in [from, to): rate counts and volume — complaints received for a
      * district or street, work orders dispatched for a unit. One grouped query per table.
      */
-    async monthly(filter: { unitId?: string; streetId?: string; district: string | null }, from: string, to: string): Promise<Array<{ month: string; volume: number; counts: RateTally }>> {
+    async monthly(
+      filter: { unitId?: string; streetId?: string; district: string | null },
+      from: string,
+      to: string,
+    ): Promise<Array<{ month: string; volume: number; counts: RateTally }>> {
       const conditions = [Prisma.sql`"day" >= ${from}::date AND "day" < ${to}::date`];
       const rateConditions = [Prisma.sql`"month" >= ${from}::date AND "month" < ${to}::date`];
       if (filter.district !== null) {
@@ -188,20 +233,36 @@ export function createRatesStore(prisma: PrismaClient) {
       if (filter.streetId !== undefined) rateConditions.push(Prisma.sql`"street_id" = ${filter.streetId}`);
       const month = Prisma.sql`to_char("day", 'YYYY-MM')`;
       const [rateRows, volumeRows] = await Promise.all([
-        prisma.$queryRaw<Array<Record<string, unknown>>>`SELECT to_char("month", 'YYYY-MM') AS "month", ${sumColumns} FROM "unit_rate_monthly" WHERE ${Prisma.join(rateConditions, ' AND ')} GROUP BY 1`,
+        prisma.$queryRaw<
+          Array<Record<string, unknown>>
+        >`SELECT to_char("month", 'YYYY-MM') AS "month", ${sumColumns} FROM "unit_rate_monthly" WHERE ${Prisma.join(rateConditions, ' AND ')} GROUP BY 1`,
         filter.unitId !== undefined
-          ? prisma.$queryRaw<Array<Record<string, unknown>>>`SELECT ${month} AS "month", SUM("work_orders")::int AS "volume" FROM "work_order_daily" WHERE ${Prisma.join([...conditions, Prisma.sql`"unit_id" = ${filter.unitId}`], ' AND ')} GROUP BY 1`
-          : prisma.$queryRaw<Array<Record<string, unknown>>>`SELECT ${month} AS "month", SUM("complaints")::int AS "volume" FROM "complaint_daily" WHERE ${Prisma.join(filter.streetId !== undefined ? [...conditions, Prisma.sql`"street_id" = ${filter.streetId}`] : conditions, ' AND ')} GROUP BY 1`,
+          ? prisma.$queryRaw<
+              Array<Record<string, unknown>>
+            >`SELECT ${month} AS "month", SUM("work_orders")::int AS "volume" FROM "work_order_daily" WHERE ${Prisma.join([...conditions, Prisma.sql`"unit_id" = ${filter.unitId}`], ' AND ')} GROUP BY 1`
+          : prisma.$queryRaw<
+              Array<Record<string, unknown>>
+            >`SELECT ${month} AS "month", SUM("complaints")::int AS "volume" FROM "complaint_daily" WHERE ${Prisma.join(filter.streetId !== undefined ? [...conditions, Prisma.sql`"street_id" = ${filter.streetId}`] : conditions, ' AND ')} GROUP BY 1`,
       ]);
       const volumes = new Map(volumeRows.map((r) => [z.string().parse(r.month), z.coerce.number().parse(r.volume)]));
       const counts = new Map(rateRows.map((r) => [z.string().parse(r.month), countsRow.parse(r)]));
-      return [...new Set([...volumes.keys(), ...counts.keys()])].map((m) => ({ month: m, volume: volumes.get(m) ?? 0, counts: counts.get(m) ?? zeroCounts() }));
+      return [...new Set([...volumes.keys(), ...counts.keys()])].map((m) => ({
+        month: m,
+        volume: volumes.get(m) ?? 0,
+        counts: counts.get(m) ?? zeroCounts(),
+      }));
     },
     /**
      * Dissatisfied callbacks on a unit's work orders over whole days, not exempted, newest first;
      * fetches `limit` rows after the cursor (recorded at, callback id).
      */
-    async unsatisfiedCases(unitId: string, district: string | null, days: DaySpan, limit: number, after: [string, string] | null): Promise<UnsatisfiedCaseRecord[]> {
+    async unsatisfiedCases(
+      unitId: string,
+      district: string | null,
+      days: DaySpan,
+      limit: number,
+      after: [string, string] | null,
+    ): Promise<UnsatisfiedCaseRecord[]> {
       const rows = await prisma.$queryRaw<unknown[]>`
         SELECT c."callback_id" AS "callbackId", c."complaint_id" AS "complaintId", c."work_order_id" AS "workOrderId", w."category_id" AS "categoryId", c."solved", c."recorded_at" AS "recordedAt"
         FROM "callback_fact" c JOIN "work_order_fact" w ON w."work_order_id" = c."work_order_id"
@@ -212,7 +273,16 @@ export function createRatesStore(prisma: PrismaClient) {
         ORDER BY c."recorded_at" DESC, c."callback_id" DESC
         LIMIT ${limit}`;
       return z
-        .array(z.object({ callbackId: z.string(), complaintId: z.string(), workOrderId: z.string(), categoryId: z.string().nullable(), solved: z.boolean().nullable(), recordedAt: z.coerce.date() }))
+        .array(
+          z.object({
+            callbackId: z.string(),
+            complaintId: z.string(),
+            workOrderId: z.string(),
+            categoryId: z.string().nullable(),
+            solved: z.boolean().nullable(),
+            recordedAt: z.coerce.date(),
+          }),
+        )
         .parse(rows);
     },
     async unitName(unitId: string): Promise<string | null> {
@@ -221,7 +291,11 @@ export function createRatesStore(prisma: PrismaClient) {
     },
     /** Complaints of a category in a street per week back from `end` (exclusive): index 0 is the 7 days before `end`. */
     /** Whether a warning for the same street and category already covers part of this window. */
-    async warnedSince(tx: AnalyticsTx, k: { district: string; streetId: string; categoryId: string }, windowStart: string): Promise<boolean> {
+    async warnedSince(
+      tx: AnalyticsTx,
+      k: { district: string; streetId: string; categoryId: string },
+      windowStart: string,
+    ): Promise<boolean> {
       const rows = await tx.$queryRaw<unknown[]>`
         SELECT 1 FROM "early_warning" WHERE "district" = ${k.district} AND "street_id" = ${k.streetId} AND "category_id" = ${k.categoryId} AND "window_end" > ${windowStart}::date LIMIT 1`;
       return rows.length > 0;
@@ -330,14 +404,17 @@ export function createRatesStore(prisma: PrismaClient) {
      * consumer group replays the bus into tables holding only that.
      */
     async startNewGeneration(previousGroup: string, now: Date, refill: (tx: AnalyticsTx) => Promise<void>): Promise<number> {
-      return prisma.$transaction(async (tx) => {
-        await tx.$executeRawUnsafe(`TRUNCATE ${READ_MODEL_TABLES.map((t) => `"${t}"`).join(', ')}`);
-        await tx.$executeRaw`DELETE FROM "inbox" WHERE "consumer" = ${previousGroup}`;
-        await refill(tx);
-        const rows = await tx.$queryRaw<Array<{ generation: number }>>`
+      return prisma.$transaction(
+        async (tx) => {
+          await tx.$executeRawUnsafe(`TRUNCATE ${READ_MODEL_TABLES.map((t) => `"${t}"`).join(', ')}`);
+          await tx.$executeRaw`DELETE FROM "inbox" WHERE "consumer" = ${previousGroup}`;
+          await refill(tx);
+          const rows = await tx.$queryRaw<Array<{ generation: number }>>`
           UPDATE "read_model_generation" SET "generation" = "generation" + 1, "rebuilt_at" = ${now} WHERE "id" = 1 RETURNING "generation"`;
-        return rows[0]!.generation;
-      }, { timeout: 10 * 60_000, maxWait: 60_000 });
+          return rows[0]!.generation;
+        },
+        { timeout: 10 * 60_000, maxWait: 60_000 },
+      );
     },
   };
 }

@@ -40,7 +40,11 @@ export function createAnalyticsManager(deps: AnalyticsManagerDeps) {
       const district = parseInput(districtArg, args.district, 'district') ?? reader.district;
       requireDistrict(reader, district);
       const plan = planPeriod(period);
-      const [complaints, workOrders, hours] = await Promise.all([store.complaintCells(district, plan), store.districtWorkOrders(district, plan), store.complaintHours(district, plan)]);
+      const [complaints, workOrders, hours] = await Promise.all([
+        store.complaintCells(district, plan),
+        store.districtWorkOrders(district, plan),
+        store.complaintHours(district, plan),
+      ]);
       return { district, complaints, workOrders, hours };
     },
 
@@ -51,7 +55,8 @@ export function createAnalyticsManager(deps: AnalyticsManagerDeps) {
      */
     unitStatsKey(caller: RequestCaller, unitId: string, rawPeriod: unknown): UnitStatsKey {
       const reader = requireRole(caller, ...unitReaders, 'handler');
-      if (!hasRole(reader, ...unitReaders) && reader.unit !== unitId) throw forbidden(`a handler sees the figures of their own unit only, not of ${unitId}`);
+      if (!hasRole(reader, ...unitReaders) && reader.unit !== unitId)
+        throw forbidden(`a handler sees the figures of their own unit only, not of ${unitId}`);
       const period = parseInput(periodInput, rawPeriod, 'period');
       return { unitId, district: reader.roles.includes('city') ? null : reader.district, period };
     },
@@ -69,7 +74,10 @@ export function createAnalyticsManager(deps: AnalyticsManagerDeps) {
           const { district, period } = group[0]!;
           const unitIds = [...new Set(group.map((k) => k.unitId))];
           const plan = planPeriod(period);
-          const [workOrders, deadlines] = await Promise.all([store.unitWorkOrders(unitIds, district, plan), store.unitDeadlines(unitIds, district, plan)]);
+          const [workOrders, deadlines] = await Promise.all([
+            store.unitWorkOrders(unitIds, district, plan),
+            store.unitDeadlines(unitIds, district, plan),
+          ]);
           for (const key of group) {
             results.set(unitStatsKeyId(key), {
               unitId: key.unitId,

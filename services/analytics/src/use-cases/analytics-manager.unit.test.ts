@@ -16,7 +16,10 @@ function fakeStore() {
     },
     async unitDeadlines(unitIds: string[], district: string | null) {
       calls.push({ query: 'deadlines', unitIds, district });
-      return [{ unitId: 'unit-a', count: 2 }, { unitId: 'unit-a', count: 1 }].filter((r) => unitIds.includes(r.unitId));
+      return [
+        { unitId: 'unit-a', count: 2 },
+        { unitId: 'unit-a', count: 1 },
+      ].filter((r) => unitIds.includes(r.unitId));
     },
   };
   return { store: store as unknown as AnalyticsStore, calls };
@@ -36,7 +39,14 @@ describe("units' figures", () => {
       { query: 'deadlines', unitIds: ['unit-a', 'unit-b', 'unit-c'], district: '110199' },
     ]);
     expect(stats).toEqual([
-      { unitId: 'unit-a', workOrders: [{ categoryId: 'property.fees', count: 2 }, { categoryId: 'property.fees', count: 1 }], deadlinesSet: 3 },
+      {
+        unitId: 'unit-a',
+        workOrders: [
+          { categoryId: 'property.fees', count: 2 },
+          { categoryId: 'property.fees', count: 1 },
+        ],
+        deadlinesSet: 3,
+      },
       { unitId: 'unit-b', workOrders: [{ categoryId: 'noise.traffic', count: 1 }], deadlinesSet: 0 },
       { unitId: 'unit-c', workOrders: [], deadlinesSet: 0 },
     ]);
@@ -46,13 +56,21 @@ describe("units' figures", () => {
     const { store, calls } = fakeStore();
     const analytics = createAnalyticsManager({ store });
     const caller = testCaller('analyst');
-    await analytics.unitStats([analytics.unitStatsKey(caller, 'unit-a', march), analytics.unitStatsKey(caller, 'unit-b', null), analytics.unitStatsKey(caller, 'unit-c', march)]);
+    await analytics.unitStats([
+      analytics.unitStatsKey(caller, 'unit-a', march),
+      analytics.unitStatsKey(caller, 'unit-b', null),
+      analytics.unitStatsKey(caller, 'unit-c', march),
+    ]);
     expect(calls.filter((c) => c.query === 'workOrders').map((c) => c.unitIds)).toEqual([['unit-a', 'unit-c'], ['unit-b']]);
   });
 
   it('given a city caller, when a key is made, then figures are not limited to a district', () => {
     const { store } = fakeStore();
-    expect(createAnalyticsManager({ store }).unitStatsKey(testCaller('city'), 'unit-a', null)).toEqual({ unitId: 'unit-a', district: null, period: null });
+    expect(createAnalyticsManager({ store }).unitStatsKey(testCaller('city'), 'unit-a', null)).toEqual({
+      unitId: 'unit-a',
+      district: null,
+      period: null,
+    });
   });
 
   it('given a handler, when asking for their own unit, then it is allowed, and for another unit it is forbidden', () => {
@@ -60,28 +78,38 @@ describe("units' figures", () => {
     const analytics = createAnalyticsManager({ store });
     const handler = testCaller('handler', { unit: 'unit-a' });
     expect(analytics.unitStatsKey(handler, 'unit-a', null).unitId).toBe('unit-a');
-    expect(() => analytics.unitStatsKey(handler, 'unit-b', null)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }));
+    expect(() => analytics.unitStatsKey(handler, 'unit-b', null)).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }),
+    );
   });
 
-  it('given an agent, when asking for a unit\'s figures, then they are given', () => {
+  it("given an agent, when asking for a unit's figures, then they are given", () => {
     const { store } = fakeStore();
-    expect(createAnalyticsManager({ store }).unitStatsKey(testCaller('agent'), 'unit-a', null)).toEqual({ unitId: 'unit-a', district: '110199', period: null });
+    expect(createAnalyticsManager({ store }).unitStatsKey(testCaller('agent'), 'unit-a', null)).toEqual({
+      unitId: 'unit-a',
+      district: '110199',
+      period: null,
+    });
   });
 
-  it('given a citizen, when asking for a unit\'s figures, then it is forbidden', () => {
+  it("given a citizen, when asking for a unit's figures, then it is forbidden", () => {
     const { store } = fakeStore();
-    expect(() => createAnalyticsManager({ store }).unitStatsKey(testCaller('citizen'), 'unit-a', null)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }));
+    expect(() => createAnalyticsManager({ store }).unitStatsKey(testCaller('citizen'), 'unit-a', null)).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }),
+    );
   });
 
   it('given an agent, when asking for a district summary, then it is forbidden', async () => {
     const { store } = fakeStore();
-    await expect(createAnalyticsManager({ store }).districtSummary(testCaller('agent'), {})).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await expect(createAnalyticsManager({ store }).districtSummary(testCaller('agent'), {})).rejects.toMatchObject({
+      extensions: { code: 'FORBIDDEN' },
+    });
   });
 
   it('given a period that ends before it starts, when a key is made, then the error names period.to', () => {
     const { store } = fakeStore();
-    expect(() => createAnalyticsManager({ store }).unitStatsKey(testCaller('analyst'), 'unit-a', { from: march.to, to: march.from })).toThrow(
-      expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'period.to' }) }),
-    );
+    expect(() =>
+      createAnalyticsManager({ store }).unitStatsKey(testCaller('analyst'), 'unit-a', { from: march.to, to: march.from }),
+    ).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'period.to' }) }));
   });
 });

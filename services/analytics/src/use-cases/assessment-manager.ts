@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { badInput, decodeCursor, hasRole, pageArgs, parseInput, requireDistrict, requireRole, toConnection, type Connection, type RequestCaller } from '@hotline/shared';
+import {
+  badInput,
+  decodeCursor,
+  hasRole,
+  pageArgs,
+  parseInput,
+  requireDistrict,
+  requireRole,
+  toConnection,
+  type Connection,
+  type RequestCaller,
+} from '@hotline/shared';
 import { buildRanking, type RankingEntry } from '../domain/rankings';
 import { categoryAtLevel } from '../domain/breakdowns';
 import { hotSpotArgs, hotSpotGeoJson } from '../domain/hotspots';
@@ -59,8 +70,14 @@ export interface ReadModelRebuilder {
 }
 
 const scopeInput = z
-  .object({ unitId: z.string().trim().min(1).nullish(), streetId: z.string().trim().min(1).nullish(), district: z.string().trim().min(1).nullish() })
-  .refine((s) => [s.unitId, s.streetId, s.district].filter((v) => v != null).length <= 1, { message: 'give at most one of unitId, streetId, district' });
+  .object({
+    unitId: z.string().trim().min(1).nullish(),
+    streetId: z.string().trim().min(1).nullish(),
+    district: z.string().trim().min(1).nullish(),
+  })
+  .refine((s) => [s.unitId, s.streetId, s.district].filter((v) => v != null).length <= 1, {
+    message: 'give at most one of unitId, streetId, district',
+  });
 const districtArg = z.string().trim().min(1, 'must not be empty').nullish();
 const categoryRatesArgs = z.object({
   level: z.union([z.literal(1), z.literal(2)], { error: 'must be 1 or 2' }).default(2),
@@ -91,7 +108,8 @@ export function createAssessmentManager(deps: AssessmentManagerDeps) {
       // A unit or street is counted within the caller's district; city callers see it in every district.
       const limit = hasRole(reader, 'city') ? null : reader.district;
       if (scope.unitId) counts = (await store.rateCounts('unit', { district: limit, unitIds: [scope.unitId] }, period)).get(scope.unitId);
-      else if (scope.streetId) counts = (await store.rateCounts('street', { district: limit, streetId: scope.streetId }, period)).get(scope.streetId);
+      else if (scope.streetId)
+        counts = (await store.rateCounts('street', { district: limit, streetId: scope.streetId }, period)).get(scope.streetId);
       else {
         district = scope.district ?? reader.district;
         requireDistrict(reader, district);
@@ -120,18 +138,33 @@ export function createAssessmentManager(deps: AssessmentManagerDeps) {
       if (group === 'DISTRICTS') {
         if (!hasRole(reader, 'city')) throw badInput('group', 'DISTRICTS are ranked city-wide, which needs the city role');
         const periods = await store.rateCountsOver('district', { district: null }, spans);
-        return { group, district: null, period, previousPeriod: spans[1]!, entries: buildRanking(periods, config).map((e) => ({ ...e, subjectKind: 'DISTRICT' as const })) };
+        return {
+          group,
+          district: null,
+          period,
+          previousPeriod: spans[1]!,
+          entries: buildRanking(periods, config).map((e) => ({ ...e, subjectKind: 'DISTRICT' as const })),
+        };
       }
       const district = asked ? (requireDistrict(reader, asked), asked) : reader.district;
       const periods = await store.rateCountsOver('unit', { district, group }, spans);
-      return { group, district, period, previousPeriod: spans[1]!, entries: buildRanking(periods, config).map((e) => ({ ...e, subjectKind: 'UNIT' as const })) };
+      return {
+        group,
+        district,
+        period,
+        previousPeriod: spans[1]!,
+        entries: buildRanking(periods, config).map((e) => ({ ...e, subjectKind: 'UNIT' as const })),
+      };
     },
 
     /**
      * Resolution and satisfaction (and response) by category in a district over a period, the
      * categories with most callbacks first. `level` 1 sums sub-categories into their top-level one.
      */
-    async categoryRates(caller: RequestCaller, args: { period: unknown; district?: unknown; level?: unknown; first?: unknown }): Promise<CategoryRatesRecord[]> {
+    async categoryRates(
+      caller: RequestCaller,
+      args: { period: unknown; district?: unknown; level?: unknown; first?: unknown },
+    ): Promise<CategoryRatesRecord[]> {
       const reader = requireRole(caller, ...readers);
       const period = parseInput(ratePeriodInput, args.period, 'period');
       const { level, first } = parseInput(categoryRatesArgs, { level: args.level ?? undefined, first: args.first ?? undefined });
@@ -178,7 +211,10 @@ export function createAssessmentManager(deps: AssessmentManagerDeps) {
     },
 
     /** Hot spots of a district's located complaints over a period, as a GeoJSON FeatureCollection of H3 hexagons. */
-    async hotSpots(caller: RequestCaller, args: { period: unknown; district?: unknown; categoryId?: unknown; resolution?: unknown }): Promise<HotSpotMapRecord> {
+    async hotSpots(
+      caller: RequestCaller,
+      args: { period: unknown; district?: unknown; categoryId?: unknown; resolution?: unknown },
+    ): Promise<HotSpotMapRecord> {
       const reader = requireRole(caller, ...readers);
       const period = parseInput(ratePeriodInput, args.period, 'period');
       const { resolution, categoryId } = parseInput(hotSpotArgs, { resolution: args.resolution ?? undefined, categoryId: args.categoryId });
@@ -199,7 +235,10 @@ export function createAssessmentManager(deps: AssessmentManagerDeps) {
     },
 
     /** The early warnings raised in a district (the caller's by default), newest first. */
-    async earlyWarnings(caller: RequestCaller, args: { district?: unknown; first?: unknown; after?: unknown }): Promise<Connection<EarlyWarningRecord>> {
+    async earlyWarnings(
+      caller: RequestCaller,
+      args: { district?: unknown; first?: unknown; after?: unknown },
+    ): Promise<Connection<EarlyWarningRecord>> {
       const reader = requireRole(caller, ...readers);
       const district = parseInput(districtArg, args.district, 'district') ?? reader.district;
       requireDistrict(reader, district);

@@ -15,7 +15,10 @@ export interface ImportReportRecord {
 
 const importArgs = z.object({
   format: z.enum(['CSV', 'NDJSON']),
-  content: z.string().min(1, 'must not be empty').max(8_000_000, 'must be at most 8,000,000 characters; use the import command for larger files'),
+  content: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(8_000_000, 'must be at most 8,000,000 characters; use the import command for larger files'),
   source: z.string().trim().min(1, 'must not be empty').max(200),
 });
 
@@ -46,7 +49,10 @@ export function createImportManager(deps: ImportManagerDeps) {
     /** For the command line, which runs with the database's own rights. */
     importText,
     /** The admins' mutation. */
-    async importLegacyCases(caller: RequestCaller, args: { format: unknown; content: unknown; source: unknown }): Promise<ImportReportRecord> {
+    async importLegacyCases(
+      caller: RequestCaller,
+      args: { format: unknown; content: unknown; source: unknown },
+    ): Promise<ImportReportRecord> {
       requireRole(caller, 'admin');
       const { format, content, source } = parseInput(importArgs, args);
       return importText(format, content, source);

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { decodeCursor, forbidden, hasRole, pageArgs, parseInput, requireRole, toConnection, type Connection, type RequestCaller } from '@hotline/shared';
+import {
+  decodeCursor,
+  forbidden,
+  hasRole,
+  pageArgs,
+  parseInput,
+  requireRole,
+  toConnection,
+  type Connection,
+  type RequestCaller,
+} from '@hotline/shared';
 import { buildProfile, type UnitProfile } from '../domain/profile';
 import { renderProfileHtml, type UnsatisfiedCaseRecord } from '../domain/profile-report';
 import { planPeriod, startOfDay } from '../domain/period';
@@ -33,7 +43,8 @@ export function createProfileManager(deps: ProfileManagerDeps) {
   const authorize = (caller: RequestCaller, raw: { unitId: unknown; month: unknown }) => {
     const reader = requireRole(caller, ...readers, 'handler');
     const args = parseInput(profileArgs, raw);
-    if (!hasRole(reader, ...readers) && reader.unit !== args.unitId) throw forbidden(`a handler sees the profile of their own unit only, not of ${args.unitId}`);
+    if (!hasRole(reader, ...readers) && reader.unit !== args.unitId)
+      throw forbidden(`a handler sees the profile of their own unit only, not of ${args.unitId}`);
     const period = spanOf('MONTH', `${args.month}-01`, null);
     return { unitId: args.unitId, period, district: hasRole(reader, 'city') ? null : reader.district };
   };
@@ -67,7 +78,11 @@ export function createProfileManager(deps: ProfileManagerDeps) {
     },
 
     /** The month's dissatisfied, non-exempted callbacks on the unit's work orders, newest first. */
-    async unsatisfiedCases(caller: RequestCaller, profileOf: { unitId: string; month: string }, page: { first?: unknown; after?: unknown }): Promise<Connection<UnsatisfiedCaseRecord>> {
+    async unsatisfiedCases(
+      caller: RequestCaller,
+      profileOf: { unitId: string; month: string },
+      page: { first?: unknown; after?: unknown },
+    ): Promise<Connection<UnsatisfiedCaseRecord>> {
       const { unitId, period, district } = authorize(caller, profileOf);
       const { first, after } = parseInput(pageArgs, { first: page.first ?? undefined, after: page.after });
       const cursor = decodeCursor(after);
@@ -79,7 +94,10 @@ export function createProfileManager(deps: ProfileManagerDeps) {
     /** The printable HTML profile. */
     async reportHtml(caller: RequestCaller, args: { unitId: string; month: string }): Promise<string> {
       const { unitId, period, district } = authorize(caller, args);
-      const [p, cases] = await Promise.all([profile(unitId, period, district), rates.unsatisfiedCases(unitId, district, period, REPORT_CASES, null)]);
+      const [p, cases] = await Promise.all([
+        profile(unitId, period, district),
+        rates.unsatisfiedCases(unitId, district, period, REPORT_CASES, null),
+      ]);
       return renderProfileHtml(p, cases, deps.now());
     },
   };

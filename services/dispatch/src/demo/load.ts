@@ -12,7 +12,8 @@ const readJson = (file: string): unknown => JSON.parse(readFileSync(path.join(__
 export const demoUnits = (): UnitRecord[] => z.array(unitRecord).parse(readJson('units.json'));
 
 /** The demo district's responsibility list. */
-export const demoResponsibilityList = (): ResponsibilityRuleRecord[] => z.array(responsibilityRuleRecord).parse(readJson('responsibility-list.json'));
+export const demoResponsibilityList = (): ResponsibilityRuleRecord[] =>
+  z.array(responsibilityRuleRecord).parse(readJson('responsibility-list.json'));
 
 /** Loads the demo data once: rows already there are left as they are. */
 export async function loadDemoData(store: DispatchStore, logger: Logger): Promise<void> {

@@ -9,7 +9,11 @@ const routeTo = (categoryId: string, street: string | null) =>
 
 describe('the demo responsibility list', () => {
   it('given a property-fee complaint in 安华街道, it goes to 安华街道办事处', () => {
-    expect(routeTo('property.fees', '110199-001')).toMatchObject({ unitId: 'unit-110199-001', rule: { id: 'rule-110199-001-property', version: 1 }, manualQueue: false });
+    expect(routeTo('property.fees', '110199-001')).toMatchObject({
+      unitId: 'unit-110199-001',
+      rule: { id: 'rule-110199-001-property', version: 1 },
+      manualQueue: false,
+    });
   });
 
   it.each([
@@ -40,7 +44,11 @@ describe('the demo responsibility list', () => {
   });
 
   it('given the heating rule of 2025, heating complaints of that year went to the city-management commission', () => {
-    const decision = route({ district: '110199', categoryId: 'utilities.heating', regionPath: [], type: 'HELP', at: new Date('2025-12-01T00:00:00Z') }, rules, 'unit-110199-command');
+    const decision = route(
+      { district: '110199', categoryId: 'utilities.heating', regionPath: [], type: 'HELP', at: new Date('2025-12-01T00:00:00Z') },
+      rules,
+      'unit-110199-command',
+    );
     expect(decision).toMatchObject({ unitId: 'unit-110199-cgw', rule: { version: 1 } });
   });
 

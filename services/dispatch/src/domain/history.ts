@@ -53,7 +53,10 @@ export interface HistoryEntry {
  * How a decided event is remembered: its type, the note shown with it (the text the event carries, or
  * the caller's note), and the details worth keeping.
  */
-export function historyOf(event: WorkOrderEvent, callerNote: string | null): { type: HistoryEntryType; note: string | null; details: HistoryDetails } {
+export function historyOf(
+  event: WorkOrderEvent,
+  callerNote: string | null,
+): { type: HistoryEntryType; note: string | null; details: HistoryDetails } {
   switch (event.type) {
     case 'Accepted':
       return { type: 'ACCEPTED', note: callerNote, details: {} };

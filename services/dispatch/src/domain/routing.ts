@@ -37,18 +37,28 @@ export const responsibilityRuleRecord = z
     leadUnitId: z.string().min(1),
     assistUnitIds: z.array(z.string().min(1)).default([]),
     effectiveFrom: z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
-    effectiveTo: z.iso.datetime({ offset: true }).nullable().transform((s) => (s === null ? null : new Date(s))),
+    effectiveTo: z.iso
+      .datetime({ offset: true })
+      .nullable()
+      .transform((s) => (s === null ? null : new Date(s))),
   })
-  .refine((r) => r.effectiveTo === null || r.effectiveTo > r.effectiveFrom, { path: ['effectiveTo'], message: 'must be after effectiveFrom' })
+  .refine((r) => r.effectiveTo === null || r.effectiveTo > r.effectiveFrom, {
+    path: ['effectiveTo'],
+    message: 'must be after effectiveFrom',
+  })
   .refine((r) => r.regionId !== r.district, { path: ['regionId'], message: 'a district-wide rule has no region (null)' })
-  .refine((r) => !r.assistUnitIds.includes(r.leadUnitId) && new Set(r.assistUnitIds).size === r.assistUnitIds.length, { path: ['assistUnitIds'], message: 'must name each assisting unit once, and not the lead unit' });
+  .refine((r) => !r.assistUnitIds.includes(r.leadUnitId) && new Set(r.assistUnitIds).size === r.assistUnitIds.length, {
+    path: ['assistUnitIds'],
+    message: 'must name each assisting unit once, and not the lead unit',
+  });
 
 /**
  * The next version of a rule as an admin edits it: version 1 for a new rule, else one past the latest.
  * Earlier versions stay as they were, so orders keep pointing at the version that chose their unit;
  * routing prefers, among equally specific rules in force, the one that took effect last.
  */
-export const nextVersion = (versions: readonly ResponsibilityRuleRecord[]): number => versions.reduce((max, r) => Math.max(max, r.version), 0) + 1;
+export const nextVersion = (versions: readonly ResponsibilityRuleRecord[]): number =>
+  versions.reduce((max, r) => Math.max(max, r.version), 0) + 1;
 
 /** The facts about a complaint that routing looks at. */
 export interface RoutingRequest {
@@ -68,7 +78,8 @@ export interface RoutingDecision {
   manualQueue: boolean;
 }
 
-export const isWithinCategory = (categoryId: string, prefix: string): boolean => categoryId === prefix || categoryId.startsWith(`${prefix}.`);
+export const isWithinCategory = (categoryId: string, prefix: string): boolean =>
+  categoryId === prefix || categoryId.startsWith(`${prefix}.`);
 
 export const inForce = (rule: ResponsibilityRuleRecord, at: Date): boolean =>
   rule.effectiveFrom.getTime() <= at.getTime() && (rule.effectiveTo === null || at.getTime() < rule.effectiveTo.getTime());
@@ -115,7 +126,9 @@ export function route(request: RoutingRequest, rules: readonly ResponsibilityRul
     // Ties past every field (the same version of two ids) fall to the smaller id, so routing is deterministic.
     if (!best || compare(rank, best.rank) > 0 || (compare(rank, best.rank) === 0 && rule.id < best.rule.id)) best = { rule, rank };
   }
-  return best ? { unitId: best.rule.leadUnitId, rule: best.rule, manualQueue: false } : { unitId: defaultUnitId, rule: null, manualQueue: true };
+  return best
+    ? { unitId: best.rule.leadUnitId, rule: best.rule, manualQueue: false }
+    : { unitId: defaultUnitId, rule: null, manualQueue: true };
 }
 
 /**
@@ -123,8 +136,16 @@ export function route(request: RoutingRequest, rules: readonly ResponsibilityRul
  * that names it as lead, or null when none does. A dispatcher's re-dispatch picks the unit; this says
  * which rule (and so which assisting units) goes with that choice.
  */
-export function ruleChoosing(request: RoutingRequest, rules: readonly ResponsibilityRuleRecord[], unitId: string): ResponsibilityRuleRecord | null {
-  return route(request, rules.filter((r) => r.leadUnitId === unitId), unitId).rule;
+export function ruleChoosing(
+  request: RoutingRequest,
+  rules: readonly ResponsibilityRuleRecord[],
+  unitId: string,
+): ResponsibilityRuleRecord | null {
+  return route(
+    request,
+    rules.filter((r) => r.leadUnitId === unitId),
+    unitId,
+  ).rule;
 }
 
 /**

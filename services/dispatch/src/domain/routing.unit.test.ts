@@ -1,9 +1,19 @@
-import { nextVersion, regionPathOf, responsibilityRuleRecord, route, ruleChoosing, type ResponsibilityRuleRecord, type RoutingRequest } from './routing';
+import {
+  nextVersion,
+  regionPathOf,
+  responsibilityRuleRecord,
+  route,
+  ruleChoosing,
+  type ResponsibilityRuleRecord,
+  type RoutingRequest,
+} from './routing';
 
 const COMMAND = 'unit-110199-command';
 
 /** A rule in force since 2025 for every type, district-wide, unless told otherwise. */
-const rule = (over: Partial<ResponsibilityRuleRecord> & Pick<ResponsibilityRuleRecord, 'id' | 'categoryPrefix' | 'leadUnitId'>): ResponsibilityRuleRecord => ({
+const rule = (
+  over: Partial<ResponsibilityRuleRecord> & Pick<ResponsibilityRuleRecord, 'id' | 'categoryPrefix' | 'leadUnitId'>,
+): ResponsibilityRuleRecord => ({
   version: 1,
   district: '110199',
   regionId: null,
@@ -79,13 +89,31 @@ describe('routing by the responsibility list', () => {
   });
 
   describe('effective dates', () => {
-    const v1 = rule({ id: 'heating', version: 1, categoryPrefix: 'utilities.heating', leadUnitId: 'unit-110199-cgw', effectiveTo: new Date('2026-01-01T00:00:00Z') });
-    const v2 = rule({ id: 'heating', version: 2, categoryPrefix: 'utilities.heating', leadUnitId: 'unit-110199-zjw', effectiveFrom: new Date('2026-01-01T00:00:00Z') });
+    const v1 = rule({
+      id: 'heating',
+      version: 1,
+      categoryPrefix: 'utilities.heating',
+      leadUnitId: 'unit-110199-cgw',
+      effectiveTo: new Date('2026-01-01T00:00:00Z'),
+    });
+    const v2 = rule({
+      id: 'heating',
+      version: 2,
+      categoryPrefix: 'utilities.heating',
+      leadUnitId: 'unit-110199-zjw',
+      effectiveFrom: new Date('2026-01-01T00:00:00Z'),
+    });
     const heating = (at: string) => complaint({ categoryId: 'utilities.heating', at: new Date(at) });
 
     it('given two versions of a rule, a complaint goes by the version in force when it was received', () => {
-      expect(given(v1, v2).when(heating('2025-12-31T23:59:59.999Z'))).toMatchObject({ unitId: 'unit-110199-cgw', rule: { id: 'heating', version: 1 } });
-      expect(given(v1, v2).when(heating('2026-01-01T00:00:00Z'))).toMatchObject({ unitId: 'unit-110199-zjw', rule: { id: 'heating', version: 2 } });
+      expect(given(v1, v2).when(heating('2025-12-31T23:59:59.999Z'))).toMatchObject({
+        unitId: 'unit-110199-cgw',
+        rule: { id: 'heating', version: 1 },
+      });
+      expect(given(v1, v2).when(heating('2026-01-01T00:00:00Z'))).toMatchObject({
+        unitId: 'unit-110199-zjw',
+        rule: { id: 'heating', version: 2 },
+      });
     });
 
     it('given a rule that has not taken effect yet, a complaint received before it waits in the manual queue', () => {
@@ -103,12 +131,21 @@ describe('routing by the responsibility list', () => {
   });
 
   it('given no rule for the category, the order goes to the command centre and waits in the manual queue', () => {
-    expect(given(streetProperty, districtProperty).when(complaint({ categoryId: 'other' }))).toEqual({ unitId: COMMAND, rule: null, manualQueue: true });
+    expect(given(streetProperty, districtProperty).when(complaint({ categoryId: 'other' }))).toEqual({
+      unitId: COMMAND,
+      rule: null,
+      manualQueue: true,
+    });
   });
 
   it('given two equally specific rules in force, the one that took effect last wins, whatever their order', () => {
     const older = rule({ id: 'b-older', categoryPrefix: 'property', leadUnitId: 'unit-a' });
-    const newer = rule({ id: 'a-newer', categoryPrefix: 'property', leadUnitId: 'unit-b', effectiveFrom: new Date('2026-02-01T00:00:00Z') });
+    const newer = rule({
+      id: 'a-newer',
+      categoryPrefix: 'property',
+      leadUnitId: 'unit-b',
+      effectiveFrom: new Date('2026-02-01T00:00:00Z'),
+    });
     expect(given(older, newer).when(complaint()).unitId).toBe('unit-b');
     expect(given(newer, older).when(complaint()).unitId).toBe('unit-b');
   });
@@ -123,19 +160,37 @@ describe('the region path read from a region id', () => {
     expect(regionPathOf('110199', '110199')).toEqual([]);
   });
 
-  it.each(['110105-001', '1101990-001', '110199-', '110199--01'])('given %s, which is no region of the district, there is no path', (id) => {
-    expect(regionPathOf('110199', id)).toBeNull();
-  });
+  it.each(['110105-001', '1101990-001', '110199-', '110199--01'])(
+    'given %s, which is no region of the district, there is no path',
+    (id) => {
+      expect(regionPathOf('110199', id)).toBeNull();
+    },
+  );
 });
 
 describe('editing the responsibility list', () => {
   it('given no versions, the next version is 1; given versions 1 and 2, it is 3', () => {
     expect(nextVersion([])).toBe(1);
-    expect(nextVersion([rule({ id: 'r', categoryPrefix: 'noise', leadUnitId: 'u', version: 2 }), rule({ id: 'r', categoryPrefix: 'noise', leadUnitId: 'u', version: 1 })])).toBe(3);
+    expect(
+      nextVersion([
+        rule({ id: 'r', categoryPrefix: 'noise', leadUnitId: 'u', version: 2 }),
+        rule({ id: 'r', categoryPrefix: 'noise', leadUnitId: 'u', version: 1 }),
+      ]),
+    ).toBe(3);
   });
 
   it('given a rule naming its lead unit among the assisting ones, then it is refused', () => {
-    const entry = { id: 'r', version: 1, district: '110199', categoryPrefix: 'rural', regionId: null, complaintType: null, leadUnitId: 'u', effectiveFrom: '2025-01-01T00:00:00Z', effectiveTo: null };
+    const entry = {
+      id: 'r',
+      version: 1,
+      district: '110199',
+      categoryPrefix: 'rural',
+      regionId: null,
+      complaintType: null,
+      leadUnitId: 'u',
+      effectiveFrom: '2025-01-01T00:00:00Z',
+      effectiveTo: null,
+    };
     expect(responsibilityRuleRecord.safeParse({ ...entry, assistUnitIds: ['u'] }).success).toBe(false);
     expect(responsibilityRuleRecord.safeParse({ ...entry, assistUnitIds: ['v', 'v'] }).success).toBe(false);
     expect(responsibilityRuleRecord.parse(entry).assistUnitIds).toEqual([]);
@@ -143,14 +198,33 @@ describe('editing the responsibility list', () => {
 
   it('given two equally specific versions in force, then the one that took effect last decides', () => {
     const v1 = rule({ id: 'parking', version: 1, categoryPrefix: 'traffic.parking', leadUnitId: 'unit-110199-002' });
-    const v2 = rule({ id: 'parking', version: 2, categoryPrefix: 'traffic.parking', leadUnitId: 'unit-110199-jt', effectiveFrom: new Date('2026-05-15T00:00:00Z') });
-    expect(given(v1, v2).when(complaint({ categoryId: 'traffic.parking' }))).toEqual({ unitId: 'unit-110199-jt', rule: v2, manualQueue: false });
-    expect(given(v1, v2).when(complaint({ categoryId: 'traffic.parking', at: new Date('2026-05-01T00:00:00Z') }))).toEqual({ unitId: 'unit-110199-002', rule: v1, manualQueue: false });
+    const v2 = rule({
+      id: 'parking',
+      version: 2,
+      categoryPrefix: 'traffic.parking',
+      leadUnitId: 'unit-110199-jt',
+      effectiveFrom: new Date('2026-05-15T00:00:00Z'),
+    });
+    expect(given(v1, v2).when(complaint({ categoryId: 'traffic.parking' }))).toEqual({
+      unitId: 'unit-110199-jt',
+      rule: v2,
+      manualQueue: false,
+    });
+    expect(given(v1, v2).when(complaint({ categoryId: 'traffic.parking', at: new Date('2026-05-01T00:00:00Z') }))).toEqual({
+      unitId: 'unit-110199-002',
+      rule: v1,
+      manualQueue: false,
+    });
   });
 });
 
 describe('the rule behind a dispatcher’s choice of unit', () => {
-  const districtProperty = rule({ id: 'district-property', categoryPrefix: 'property', leadUnitId: 'unit-110199-zjw', assistUnitIds: ['unit-110199-scjg'] });
+  const districtProperty = rule({
+    id: 'district-property',
+    categoryPrefix: 'property',
+    leadUnitId: 'unit-110199-zjw',
+    assistUnitIds: ['unit-110199-scjg'],
+  });
   const streetProperty = rule({ id: 'street-property', categoryPrefix: 'property', regionId: '110199-001', leadUnitId: 'unit-110199-001' });
 
   it('given a less specific rule naming the chosen unit as lead, when a dispatcher chooses that unit, then that rule is the one behind the choice', () => {

@@ -35,12 +35,24 @@ export interface WhistleRecord {
 
 export type WhistleCommand = { type: 'ReportIn'; unitId: string; at: Date } | { type: 'ReportPartDone'; unitId: string; at: Date };
 
-export type WhistleEvent = { type: 'ReportedIn'; unitId: string; at: Date; late: boolean } | { type: 'PartDone'; unitId: string; at: Date } | { type: 'Closed'; at: Date };
+export type WhistleEvent =
+  | { type: 'ReportedIn'; unitId: string; at: Date; late: boolean }
+  | { type: 'PartDone'; unitId: string; at: Date }
+  | { type: 'Closed'; at: Date };
 
 export type WhistleDecision = { ok: true; events: WhistleEvent[] } | { ok: false; reason: string };
 
 /** A new whistle: every department summoned, none reported in yet. */
-export function blowWhistle(input: { id: string; complaintId: string; district: string; streetUnitId: string; departmentUnitIds: string[]; reason: string; reportInMinutes: number; at: Date }): WhistleRecord {
+export function blowWhistle(input: {
+  id: string;
+  complaintId: string;
+  district: string;
+  streetUnitId: string;
+  departmentUnitIds: string[];
+  reason: string;
+  reportInMinutes: number;
+  at: Date;
+}): WhistleRecord {
   return {
     id: input.id,
     complaintId: input.complaintId,
@@ -65,7 +77,12 @@ export function decideWhistle(command: WhistleCommand, whistle: WhistleRecord): 
     case 'ReportIn':
       if (summons.reportedInAt) return { ok: false, reason: 'the unit has already reported in' };
       // Exactly at the limit is still in time.
-      return { ok: true, events: [{ type: 'ReportedIn', unitId: command.unitId, at: command.at, late: command.at.getTime() > whistle.reportInDueAt.getTime() }] };
+      return {
+        ok: true,
+        events: [
+          { type: 'ReportedIn', unitId: command.unitId, at: command.at, late: command.at.getTime() > whistle.reportInDueAt.getTime() },
+        ],
+      };
     case 'ReportPartDone': {
       if (!summons.reportedInAt) return { ok: false, reason: 'the unit must report in before reporting its part done' };
       if (summons.partDoneAt) return { ok: false, reason: 'the unit has already reported its part done' };
@@ -81,7 +98,10 @@ export function decideWhistle(command: WhistleCommand, whistle: WhistleRecord): 
 export function evolveWhistle(whistle: WhistleRecord, event: WhistleEvent): WhistleRecord {
   switch (event.type) {
     case 'ReportedIn':
-      return { ...whistle, summons: whistle.summons.map((s) => (s.unitId === event.unitId ? { ...s, reportedInAt: event.at, late: event.late } : s)) };
+      return {
+        ...whistle,
+        summons: whistle.summons.map((s) => (s.unitId === event.unitId ? { ...s, reportedInAt: event.at, late: event.late } : s)),
+      };
     case 'PartDone':
       return { ...whistle, summons: whistle.summons.map((s) => (s.unitId === event.unitId ? { ...s, partDoneAt: event.at } : s)) };
     case 'Closed':

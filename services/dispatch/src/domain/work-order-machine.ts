@@ -14,7 +14,16 @@
  * Contacting the citizen, progress notes and extension requests leave the state as it is.
  */
 
-export const workOrderStates = ['DISPATCHED', 'ACCEPTED', 'IN_PROGRESS', 'REPLIED', 'CLOSED', 'RETURNED', 'REROUTED', 'TRANSFERRED'] as const;
+export const workOrderStates = [
+  'DISPATCHED',
+  'ACCEPTED',
+  'IN_PROGRESS',
+  'REPLIED',
+  'CLOSED',
+  'RETURNED',
+  'REROUTED',
+  'TRANSFERRED',
+] as const;
 export type WorkOrderState = (typeof workOrderStates)[number];
 export type WorkOrderRole = 'LEAD' | 'ASSIST';
 
@@ -88,7 +97,8 @@ export const returnsBeforeArbitration = 2;
 
 const accept = (event: WorkOrderEvent): Decision => ({ ok: true, event });
 const reject = (reason: string): Decision => ({ ok: false, reason });
-const notIn = (command: WorkOrderCommand, state: WorkOrderState): Decision => reject(`cannot ${describe(command)} a work order that is ${state}`);
+const notIn = (command: WorkOrderCommand, state: WorkOrderState): Decision =>
+  reject(`cannot ${describe(command)} a work order that is ${state}`);
 
 /** States in which the order is still the unit's to work: after dispatch, before it ends. */
 const open = (state: WorkOrderState): boolean => {
@@ -118,7 +128,9 @@ export function decide(command: WorkOrderCommand, order: WorkOrderLifecycle): De
     case 'StartWork':
       return state === 'ACCEPTED' ? accept({ type: 'WorkStarted' }) : notIn(command, state);
     case 'AddProgressNote':
-      return state === 'ACCEPTED' || state === 'IN_PROGRESS' ? accept({ type: 'ProgressNoted', text: command.text, attachments: command.attachments }) : notIn(command, state);
+      return state === 'ACCEPTED' || state === 'IN_PROGRESS'
+        ? accept({ type: 'ProgressNoted', text: command.text, attachments: command.attachments })
+        : notIn(command, state);
     case 'Reply':
       return state === 'IN_PROGRESS' ? accept({ type: 'Replied', text: command.text }) : notIn(command, state);
     case 'Close':
@@ -127,22 +139,39 @@ export function decide(command: WorkOrderCommand, order: WorkOrderLifecycle): De
       if (state !== 'DISPATCHED' && state !== 'ACCEPTED') return notIn(command, state);
       if (order.binding) return reject('the unit was named by arbitration, which binds: the order cannot be returned');
       // The lead unit answers for the case; an assisting unit settles its part with the lead, not the dispatcher.
-      if (order.role !== 'LEAD') return reject('only the lead order can be returned; an assisting unit settles its part with the lead unit');
+      if (order.role !== 'LEAD')
+        return reject('only the lead order can be returned; an assisting unit settles its part with the lead unit');
       if (order.manualQueue) return reject('an order in the manual queue is routed by a dispatcher, not returned');
       const returns = command.priorReturns + 1;
-      return accept({ type: 'Returned', reasonCode: command.reasonCode, reason: command.reason, returns, toArbitration: returns >= returnsBeforeArbitration });
+      return accept({
+        type: 'Returned',
+        reasonCode: command.reasonCode,
+        reason: command.reason,
+        returns,
+        toArbitration: returns >= returnsBeforeArbitration,
+      });
     }
     case 'Reopen':
-      return state === 'REPLIED' || state === 'CLOSED' ? accept({ type: 'Reopened', reason: command.reason, rehandles: command.rehandles }) : notIn(command, state);
+      return state === 'REPLIED' || state === 'CLOSED'
+        ? accept({ type: 'Reopened', reason: command.reason, rehandles: command.rehandles })
+        : notIn(command, state);
     case 'RequestExtension':
       if (state !== 'ACCEPTED' && state !== 'IN_PROGRESS') return notIn(command, state);
       if (order.pendingExtension) return reject('an extension request is already waiting for a decision');
       return accept({ type: 'ExtensionRequested', minutes: command.minutes, reason: command.reason });
     case 'DecideExtension':
       if (!order.pendingExtension) return reject('no extension request is waiting for a decision');
-      return accept({ type: 'ExtensionDecided', approved: command.approved, minutes: command.approved ? order.pendingExtension.minutes : 0 });
+      return accept({
+        type: 'ExtensionDecided',
+        approved: command.approved,
+        minutes: command.approved ? order.pendingExtension.minutes : 0,
+      });
     case 'Reroute':
-      return state === 'DISPATCHED' && order.manualQueue ? accept({ type: 'Rerouted', toUnitId: command.toUnitId }) : reject(`only an order waiting in the manual queue can be routed on; this one is ${state}${order.manualQueue ? '' : ' and was routed by the list'}`);
+      return state === 'DISPATCHED' && order.manualQueue
+        ? accept({ type: 'Rerouted', toUnitId: command.toUnitId })
+        : reject(
+            `only an order waiting in the manual queue can be routed on; this one is ${state}${order.manualQueue ? '' : ' and was routed by the list'}`,
+          );
     case 'Supersede':
       // Ends like a routed-on order: the work went elsewhere, and the order's limits end with it.
       if (order.role !== 'ASSIST') return reject('only an assisting order is superseded; a lead order is returned or routed on');
@@ -269,7 +298,9 @@ export function decideCase(command: CaseCommand, leads: readonly LeadSummary[]):
         case 'AWAITING_REDISPATCH':
           return { ok: true, binding: false, reroutes: null };
         case 'ACTIVE':
-          return routing.manualQueue ? { ok: true, binding: false, reroutes: routing.leadId } : { ok: false, reason: 'the case has an active lead order; only a returned or manual-queue case is re-dispatched' };
+          return routing.manualQueue
+            ? { ok: true, binding: false, reroutes: routing.leadId }
+            : { ok: false, reason: 'the case has an active lead order; only a returned or manual-queue case is re-dispatched' };
         case 'AWAITING_ARBITRATION':
           return { ok: false, reason: `the case was returned ${returnsBeforeArbitration} times and waits for arbitration` };
         case 'NONE':
@@ -280,7 +311,9 @@ export function decideCase(command: CaseCommand, leads: readonly LeadSummary[]):
           return assertNever(routing);
       }
     case 'Arbitrate':
-      return routing.kind === 'AWAITING_ARBITRATION' ? { ok: true, binding: true, reroutes: null } : { ok: false, reason: 'the case is not waiting for arbitration' };
+      return routing.kind === 'AWAITING_ARBITRATION'
+        ? { ok: true, binding: true, reroutes: null }
+        : { ok: false, reason: 'the case is not waiting for arbitration' };
     default:
       return assertNever(command);
   }

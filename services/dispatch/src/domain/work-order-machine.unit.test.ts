@@ -12,7 +12,16 @@ import {
 } from './work-order-machine';
 
 /** An order as the decider sees it: a routed lead order, DISPATCHED, unless told otherwise. */
-const anOrder = (over: Partial<WorkOrderLifecycle> = {}): WorkOrderLifecycle => ({ state: 'DISPATCHED', role: 'LEAD', manualQueue: false, binding: false, rehandles: 0, pendingExtension: null, replyText: null, ...over });
+const anOrder = (over: Partial<WorkOrderLifecycle> = {}): WorkOrderLifecycle => ({
+  state: 'DISPATCHED',
+  role: 'LEAD',
+  manualQueue: false,
+  binding: false,
+  rehandles: 0,
+  pendingExtension: null,
+  replyText: null,
+  ...over,
+});
 
 /** given(order).when(command) → the event decided, or the reason it was refused. */
 const given = (order: WorkOrderLifecycle) => ({
@@ -79,15 +88,21 @@ describe('the work order state machine', () => {
   });
 
   it('given an accepted order, when work starts, then it is IN_PROGRESS', () => {
-    given(anOrder({ state: 'ACCEPTED' })).when({ type: 'StartWork' }).then({ type: 'WorkStarted' }, 'IN_PROGRESS');
+    given(anOrder({ state: 'ACCEPTED' }))
+      .when({ type: 'StartWork' })
+      .then({ type: 'WorkStarted' }, 'IN_PROGRESS');
   });
 
   it('given an order in progress, when the unit replies, then it is REPLIED with the reply text', () => {
-    given(anOrder({ state: 'IN_PROGRESS' })).when({ type: 'Reply', text: 'fixed' }).then({ type: 'Replied', text: 'fixed' }, 'REPLIED');
+    given(anOrder({ state: 'IN_PROGRESS' }))
+      .when({ type: 'Reply', text: 'fixed' })
+      .then({ type: 'Replied', text: 'fixed' }, 'REPLIED');
   });
 
   it('given a replied order, when it is closed, then it is CLOSED', () => {
-    given(anOrder({ state: 'REPLIED' })).when({ type: 'Close' }).then({ type: 'Closed' }, 'CLOSED');
+    given(anOrder({ state: 'REPLIED' }))
+      .when({ type: 'Close' })
+      .then({ type: 'Closed' }, 'CLOSED');
   });
 
   it('given a dispatched order, when the citizen is contacted, then the state stays DISPATCHED', () => {
@@ -95,12 +110,16 @@ describe('the work order state machine', () => {
   });
 
   it('given a closed order, when the citizen is contacted, then it is refused: contact comes before close', () => {
-    given(anOrder({ state: 'CLOSED' })).when({ type: 'ContactCitizen' }).thenRefused(/cannot contact the citizen about a work order that is CLOSED/);
+    given(anOrder({ state: 'CLOSED' }))
+      .when({ type: 'ContactCitizen' })
+      .thenRefused(/cannot contact the citizen about a work order that is CLOSED/);
   });
 
   it('given an order in progress, when a progress note with attachments is added, then the note and files are kept and the state stays', () => {
     const attachments = [{ name: 'site.jpg', size: 1024, contentType: 'image/jpeg', url: 'https://files.example/site.jpg' }];
-    given(anOrder({ state: 'IN_PROGRESS' })).when({ type: 'AddProgressNote', text: 'on site', attachments }).then({ type: 'ProgressNoted', text: 'on site', attachments }, 'IN_PROGRESS');
+    given(anOrder({ state: 'IN_PROGRESS' }))
+      .when({ type: 'AddProgressNote', text: 'on site', attachments })
+      .then({ type: 'ProgressNoted', text: 'on site', attachments }, 'IN_PROGRESS');
   });
 
   describe('assisting orders superseded by a new lead', () => {
@@ -114,7 +133,9 @@ describe('the work order state machine', () => {
     }
 
     it('given a lead order, when it is superseded, then it is refused: a lead is returned or routed on instead', () => {
-      given(anOrder({ state: 'ACCEPTED' })).when({ type: 'Supersede', toUnitId: 'unit-110199-zjw' }).thenRefused(/only an assisting order is superseded/);
+      given(anOrder({ state: 'ACCEPTED' }))
+        .when({ type: 'Supersede', toUnitId: 'unit-110199-zjw' })
+        .thenRefused(/only an assisting order is superseded/);
     });
   });
 
@@ -132,19 +153,27 @@ describe('the work order state machine', () => {
     });
 
     it('given an order placed by arbitration, when the unit returns it, then it is refused: the decision binds', () => {
-      given(anOrder({ binding: true })).when(commands.Return).thenRefused(/arbitration, which binds/);
+      given(anOrder({ binding: true }))
+        .when(commands.Return)
+        .thenRefused(/arbitration, which binds/);
     });
 
     it('given an assisting order, when the unit returns it, then it is refused: only the lead is returned', () => {
-      given(anOrder({ role: 'ASSIST' })).when(commands.Return).thenRefused(/only the lead order/);
+      given(anOrder({ role: 'ASSIST' }))
+        .when(commands.Return)
+        .thenRefused(/only the lead order/);
     });
 
     it('given an order waiting in the manual queue, when it is returned, then it is refused: a dispatcher routes it', () => {
-      given(anOrder({ manualQueue: true })).when(commands.Return).thenRefused(/manual queue/);
+      given(anOrder({ manualQueue: true }))
+        .when(commands.Return)
+        .thenRefused(/manual queue/);
     });
 
     it('given an order in progress, when the unit returns it, then it is refused', () => {
-      given(anOrder({ state: 'IN_PROGRESS' })).when(commands.Return).thenRefused(/cannot return a work order that is IN_PROGRESS/);
+      given(anOrder({ state: 'IN_PROGRESS' }))
+        .when(commands.Return)
+        .thenRefused(/cannot return a work order that is IN_PROGRESS/);
     });
   });
 
@@ -157,7 +186,9 @@ describe('the work order state machine', () => {
     });
 
     it('given an order still dispatched, when it is sent back, then it is refused: nothing was replied yet', () => {
-      given(anOrder()).when(commands.Reopen).thenRefused(/cannot reopen a work order that is DISPATCHED/);
+      given(anOrder())
+        .when(commands.Reopen)
+        .thenRefused(/cannot reopen a work order that is DISPATCHED/);
     });
   });
 
@@ -166,11 +197,16 @@ describe('the work order state machine', () => {
       const order = anOrder({ state: 'ACCEPTED' });
       const decision = decide({ type: 'RequestExtension', minutes: 60, reason: 'parts on order' }, order);
       expect(decision).toEqual({ ok: true, event: { type: 'ExtensionRequested', minutes: 60, reason: 'parts on order' } });
-      expect(decision.ok && evolve(order, decision.event)).toMatchObject({ state: 'ACCEPTED', pendingExtension: { minutes: 60, reason: 'parts on order' } });
+      expect(decision.ok && evolve(order, decision.event)).toMatchObject({
+        state: 'ACCEPTED',
+        pendingExtension: { minutes: 60, reason: 'parts on order' },
+      });
     });
 
     it('given a pending request, when another is asked for, then it is refused', () => {
-      given(anOrder({ state: 'IN_PROGRESS', pendingExtension: { minutes: 60, reason: 'r' } })).when(commands.RequestExtension).thenRefused(/already waiting/);
+      given(anOrder({ state: 'IN_PROGRESS', pendingExtension: { minutes: 60, reason: 'r' } }))
+        .when(commands.RequestExtension)
+        .thenRefused(/already waiting/);
     });
 
     it('given a pending request, when a dispatcher approves it, then the minutes are granted and nothing is pending', () => {
@@ -181,39 +217,56 @@ describe('the work order state machine', () => {
     });
 
     it('given a pending request, when a dispatcher refuses it, then no minutes are granted', () => {
-      expect(decide({ type: 'DecideExtension', approved: false }, anOrder({ state: 'ACCEPTED', pendingExtension: { minutes: 90, reason: 'r' } }))).toEqual({
+      expect(
+        decide(
+          { type: 'DecideExtension', approved: false },
+          anOrder({ state: 'ACCEPTED', pendingExtension: { minutes: 90, reason: 'r' } }),
+        ),
+      ).toEqual({
         ok: true,
         event: { type: 'ExtensionDecided', approved: false, minutes: 0 },
       });
     });
 
     it('given no pending request, when a dispatcher decides, then it is refused', () => {
-      given(anOrder({ state: 'ACCEPTED' })).when(commands.DecideExtension).thenRefused(/no extension request/);
+      given(anOrder({ state: 'ACCEPTED' }))
+        .when(commands.DecideExtension)
+        .thenRefused(/no extension request/);
     });
   });
 
   describe('the manual queue', () => {
     it('given an order waiting in the manual queue, when a dispatcher routes it on, then it is REROUTED', () => {
-      given(anOrder({ manualQueue: true })).when(commands.Reroute).then({ type: 'Rerouted', toUnitId: 'unit-110199-scjg' }, 'REROUTED');
+      given(anOrder({ manualQueue: true }))
+        .when(commands.Reroute)
+        .then({ type: 'Rerouted', toUnitId: 'unit-110199-scjg' }, 'REROUTED');
     });
 
     it('given an order the list routed, when it is routed on as if from the manual queue, then it is refused', () => {
-      given(anOrder()).when(commands.Reroute).thenRefused(/routed by the list/);
+      given(anOrder())
+        .when(commands.Reroute)
+        .thenRefused(/routed by the list/);
     });
   });
 });
 
 describe('transfers to another district (跨区转办)', () => {
   it('given a dispatched lead order, when a dispatcher transfers it, then it is TRANSFERRED naming the receiving district', () => {
-    given(anOrder()).when(commands.Transfer).then({ type: 'Transferred', toDistrict: '110105', reason: 'the address is in 朝阳区' }, 'TRANSFERRED');
+    given(anOrder())
+      .when(commands.Transfer)
+      .then({ type: 'Transferred', toDistrict: '110105', reason: 'the address is in 朝阳区' }, 'TRANSFERRED');
   });
 
   it('given a manual-queue order, when a dispatcher transfers it, then it is TRANSFERRED', () => {
-    given(anOrder({ manualQueue: true })).when(commands.Transfer).then({ type: 'Transferred', toDistrict: '110105', reason: 'the address is in 朝阳区' }, 'TRANSFERRED');
+    given(anOrder({ manualQueue: true }))
+      .when(commands.Transfer)
+      .then({ type: 'Transferred', toDistrict: '110105', reason: 'the address is in 朝阳区' }, 'TRANSFERRED');
   });
 
   it('given an assisting order, when it is transferred, then it is refused: the lead carries the case', () => {
-    given(anOrder({ role: 'ASSIST' })).when(commands.Transfer).thenRefused(/only the lead order/);
+    given(anOrder({ role: 'ASSIST' }))
+      .when(commands.Transfer)
+      .thenRefused(/only the lead order/);
   });
 
   it('given a transferred case, when a dispatcher re-dispatches, then it is refused', () => {
@@ -232,7 +285,10 @@ describe('a case between its lead orders', () => {
   });
 
   it('given an active lead order, when a dispatcher re-dispatches, then it is refused: the case is being handled', () => {
-    expect(decideCase({ type: 'Redispatch', unitId: 'u' }, [lead('a', 'ACCEPTED')])).toEqual({ ok: false, reason: expect.stringMatching(/active lead order/) });
+    expect(decideCase({ type: 'Redispatch', unitId: 'u' }, [lead('a', 'ACCEPTED')])).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/active lead order/),
+    });
   });
 
   it('given a lead order returned once, when a dispatcher re-dispatches, then a new, non-binding order follows', () => {
@@ -240,21 +296,35 @@ describe('a case between its lead orders', () => {
   });
 
   it('given a manual-queue order, when a dispatcher re-dispatches, then it is routed on and a new order follows', () => {
-    expect(decideCase({ type: 'Redispatch', unitId: 'u' }, [lead('a', 'DISPATCHED', true)])).toEqual({ ok: true, binding: false, reroutes: 'a' });
+    expect(decideCase({ type: 'Redispatch', unitId: 'u' }, [lead('a', 'DISPATCHED', true)])).toEqual({
+      ok: true,
+      binding: false,
+      reroutes: 'a',
+    });
   });
 
   it('given a case returned twice, when a dispatcher re-dispatches, then it is refused: it waits for arbitration', () => {
     const leads = [lead('a', 'RETURNED'), lead('b', 'RETURNED')];
     expect(caseRouting(leads)).toEqual({ kind: 'AWAITING_ARBITRATION' });
-    expect(decideCase({ type: 'Redispatch', unitId: 'u' }, leads)).toEqual({ ok: false, reason: expect.stringMatching(/waits for arbitration/) });
+    expect(decideCase({ type: 'Redispatch', unitId: 'u' }, leads)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/waits for arbitration/),
+    });
   });
 
   it('given a case returned twice, when a dispatcher arbitrates, then the new order binds', () => {
-    expect(decideCase({ type: 'Arbitrate', unitId: 'u' }, [lead('a', 'RETURNED'), lead('b', 'RETURNED')])).toEqual({ ok: true, binding: true, reroutes: null });
+    expect(decideCase({ type: 'Arbitrate', unitId: 'u' }, [lead('a', 'RETURNED'), lead('b', 'RETURNED')])).toEqual({
+      ok: true,
+      binding: true,
+      reroutes: null,
+    });
   });
 
   it('given a case returned once, when a dispatcher arbitrates, then it is refused: it is not in dispute yet', () => {
-    expect(decideCase({ type: 'Arbitrate', unitId: 'u' }, [lead('a', 'RETURNED')])).toEqual({ ok: false, reason: expect.stringMatching(/not waiting for arbitration/) });
+    expect(decideCase({ type: 'Arbitrate', unitId: 'u' }, [lead('a', 'RETURNED')])).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/not waiting for arbitration/),
+    });
   });
 
   it('given a manual-queue order routed on and its successor returned, when re-dispatched, then routing on did not count as a return', () => {

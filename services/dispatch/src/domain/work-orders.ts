@@ -91,13 +91,27 @@ export const assistOrders = (newId: () => string, c: CaseRecord, decision: Routi
   (decision.rule?.assistUnitIds ?? []).map((unitId) => ({ ...leadOrder(newId(), c, decision, now), unitId, role: 'ASSIST' }));
 
 /** What every new order starts with. */
-const freshLifecycle = (now: Date) => ({ binding: false, rehandles: 0, pendingExtension: null, version: 1, replyText: null, updatedAt: now });
+const freshLifecycle = (now: Date) => ({
+  binding: false,
+  rehandles: 0,
+  pendingExtension: null,
+  version: 1,
+  replyText: null,
+  updatedAt: now,
+});
 
 /**
  * An order a dispatcher places by hand (re-dispatch) or by arbitration (binding), for a unit of their
  * choosing; `rule` is the list's rule naming that unit as lead for the case, if one does (see ruleChoosing).
  */
-export const placedOrder = (id: string, c: CaseRecord, unitId: string, binding: boolean, rule: ResponsibilityRuleRecord | null, now: Date): WorkOrderRecord => ({
+export const placedOrder = (
+  id: string,
+  c: CaseRecord,
+  unitId: string,
+  binding: boolean,
+  rule: ResponsibilityRuleRecord | null,
+  now: Date,
+): WorkOrderRecord => ({
   id,
   complaintId: c.complaintId,
   district: c.district,
@@ -120,7 +134,8 @@ export function leadOrderOf(orders: readonly WorkOrderRecord[]): WorkOrderRecord
   return routing.kind === 'ACTIVE' ? (orders.find((o) => o.id === routing.leadId) ?? null) : null;
 }
 
-export type ComplaintStatus = 'RECEIVED' | 'DISPATCHED' | 'ACCEPTED' | 'IN_PROGRESS' | 'REPLIED' | 'CLOSED' | 'RETURNED' | 'ARBITRATION' | 'TRANSFERRED';
+export type ComplaintStatus =
+  'RECEIVED' | 'DISPATCHED' | 'ACCEPTED' | 'IN_PROGRESS' | 'REPLIED' | 'CLOSED' | 'RETURNED' | 'ARBITRATION' | 'TRANSFERRED';
 
 /** The case follows its active lead order; between leads it waits for re-dispatch (RETURNED) or arbitration. */
 export function complaintStatus(view: ComplaintView): ComplaintStatus {

@@ -1,5 +1,14 @@
 import { ComplaintReceived, createEvent } from '@hotline/shared';
-import { assistOrders, caseFromReceived, complaintStatus, leadOrder, leadOrderOf, placedOrder, routingRequestOf, type WorkOrderRecord } from './work-orders';
+import {
+  assistOrders,
+  caseFromReceived,
+  complaintStatus,
+  leadOrder,
+  leadOrderOf,
+  placedOrder,
+  routingRequestOf,
+  type WorkOrderRecord,
+} from './work-orders';
 
 const received = createEvent(ComplaintReceived, {
   subject: '0190a000-0000-7000-8000-000000000001',
@@ -41,12 +50,29 @@ const order = (over: Partial<WorkOrderRecord>): WorkOrderRecord => ({
 describe('a received complaint as dispatch keeps it', () => {
   it('given a complaint placed in a community, it is routed by its street and community as of its reception', () => {
     const request = routingRequestOf(caseFromReceived(received));
-    expect(request).toEqual({ district: '110199', categoryId: 'property.fees', regionPath: ['110199-001', '110199-001-01'], type: 'COMPLAINT', at: new Date('2026-06-01T08:00:00.000Z') });
+    expect(request).toEqual({
+      district: '110199',
+      categoryId: 'property.fees',
+      regionPath: ['110199-001', '110199-001-01'],
+      type: 'COMPLAINT',
+      at: new Date('2026-06-01T08:00:00.000Z'),
+    });
   });
 
   it('given a decision by a rule, the lead order is DISPATCHED to its unit and records the rule and version', () => {
     const record = caseFromReceived(received);
-    const rule = { id: 'r', version: 3, district: '110199', categoryPrefix: 'property', regionId: '110199-001', complaintType: null, leadUnitId: 'unit-110199-001', assistUnitIds: [], effectiveFrom: new Date(0), effectiveTo: null };
+    const rule = {
+      id: 'r',
+      version: 3,
+      district: '110199',
+      categoryPrefix: 'property',
+      regionId: '110199-001',
+      complaintType: null,
+      leadUnitId: 'unit-110199-001',
+      assistUnitIds: [],
+      effectiveFrom: new Date(0),
+      effectiveTo: null,
+    };
     const now = new Date('2026-06-01T08:00:05Z');
     expect(leadOrder('o-1', record, { unitId: 'unit-110199-001', rule, manualQueue: false }, now)).toEqual(
       order({ id: 'o-1', complaintId: record.complaintId, ruleId: 'r', ruleVersion: 3, dispatchedAt: now, updatedAt: now }),
@@ -54,7 +80,12 @@ describe('a received complaint as dispatch keeps it', () => {
   });
 
   it('given no rule, the lead order records no rule and is flagged for the manual queue', () => {
-    const placed = leadOrder('o-1', caseFromReceived(received), { unitId: 'unit-110199-command', rule: null, manualQueue: true }, new Date());
+    const placed = leadOrder(
+      'o-1',
+      caseFromReceived(received),
+      { unitId: 'unit-110199-command', rule: null, manualQueue: true },
+      new Date(),
+    );
     expect(placed).toMatchObject({ unitId: 'unit-110199-command', ruleId: null, ruleVersion: null, manualQueue: true });
   });
 });
@@ -91,7 +122,11 @@ describe('a complaint status follows its lead orders', () => {
   });
 
   it('given two returned lead orders, the complaint waits in ARBITRATION', () => {
-    const view = { id: 'c', district: '110199', workOrders: [order({ id: 'a', state: 'RETURNED' }), order({ id: 'b', state: 'RETURNED' })] };
+    const view = {
+      id: 'c',
+      district: '110199',
+      workOrders: [order({ id: 'a', state: 'RETURNED' }), order({ id: 'b', state: 'RETURNED' })],
+    };
     expect(complaintStatus(view)).toBe('ARBITRATION');
   });
 
@@ -104,7 +139,18 @@ describe('a complaint status follows its lead orders', () => {
 });
 
 describe('double dispatch (双派单)', () => {
-  const rule = { id: 'r', version: 2, district: '110199', categoryPrefix: 'rural', regionId: '110199-004', complaintType: null, leadUnitId: 'unit-110199-004', assistUnitIds: ['unit-110199-sw', 'unit-110199-gd'], effectiveFrom: new Date(0), effectiveTo: null };
+  const rule = {
+    id: 'r',
+    version: 2,
+    district: '110199',
+    categoryPrefix: 'rural',
+    regionId: '110199-004',
+    complaintType: null,
+    leadUnitId: 'unit-110199-004',
+    assistUnitIds: ['unit-110199-sw', 'unit-110199-gd'],
+    effectiveFrom: new Date(0),
+    effectiveTo: null,
+  };
   const ids = () => {
     let n = 0;
     return () => `a-${++n}`;
@@ -120,18 +166,34 @@ describe('double dispatch (双派单)', () => {
   });
 
   it('given no rule (the manual queue), then nobody assists', () => {
-    expect(assistOrders(ids(), caseFromReceived(received), { unitId: 'unit-110199-command', rule: null, manualQueue: true }, new Date())).toEqual([]);
+    expect(
+      assistOrders(ids(), caseFromReceived(received), { unitId: 'unit-110199-command', rule: null, manualQueue: true }, new Date()),
+    ).toEqual([]);
   });
 
   it('given a re-dispatch to a unit a rule names as lead, then the placed order records that rule and its assisting units get ASSIST orders', () => {
     const now = new Date('2026-06-02T08:00:00Z');
     const c = caseFromReceived(received);
     const placed = placedOrder('p', c, 'unit-110199-004', false, rule, now);
-    expect(placed).toMatchObject({ unitId: 'unit-110199-004', role: 'LEAD', ruleId: 'r', ruleVersion: 2, manualQueue: false, binding: false });
-    expect(assistOrders(ids(), c, { unitId: placed.unitId, rule, manualQueue: false }, now).map((o) => o.unitId)).toEqual(['unit-110199-sw', 'unit-110199-gd']);
+    expect(placed).toMatchObject({
+      unitId: 'unit-110199-004',
+      role: 'LEAD',
+      ruleId: 'r',
+      ruleVersion: 2,
+      manualQueue: false,
+      binding: false,
+    });
+    expect(assistOrders(ids(), c, { unitId: placed.unitId, rule, manualQueue: false }, now).map((o) => o.unitId)).toEqual([
+      'unit-110199-sw',
+      'unit-110199-gd',
+    ]);
   });
 
   it('given a re-dispatch to a unit no rule names, then the placed order records no rule', () => {
-    expect(placedOrder('p', caseFromReceived(received), 'unit-110199-sw', true, null, new Date())).toMatchObject({ ruleId: null, ruleVersion: null, binding: true });
+    expect(placedOrder('p', caseFromReceived(received), 'unit-110199-sw', true, null, new Date())).toMatchObject({
+      ruleId: null,
+      ruleVersion: null,
+      binding: true,
+    });
   });
 });

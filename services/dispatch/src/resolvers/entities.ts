@@ -1,7 +1,16 @@
 import { complaintStatus, leadOrderOf } from '../domain/work-orders';
 import { ruleKey } from '../context';
 import type { UnitRecord } from '../domain/units';
-import type { ComplaintResolvers, ResponsibilityRuleResolvers, RouteDecisionResolvers, UnitResolvers, WhistleResolvers, WhistleSummonsResolvers, WorkOrderHistoryEntryResolvers, WorkOrderResolvers } from '../generated/graphql';
+import type {
+  ComplaintResolvers,
+  ResponsibilityRuleResolvers,
+  RouteDecisionResolvers,
+  UnitResolvers,
+  WhistleResolvers,
+  WhistleSummonsResolvers,
+  WorkOrderHistoryEntryResolvers,
+  WorkOrderResolvers,
+} from '../generated/graphql';
 
 // Foreign keys guarantee that a referenced unit exists, hence the non-null assertions on unit loads.
 
@@ -56,7 +65,8 @@ export const ResponsibilityRule: ResponsibilityRuleResolvers = {
   categoryId: (r) => r.categoryPrefix,
   region: (r) => (r.regionId ? { id: r.regionId } : null),
   leadUnit: async (r, _, { loaders }) => (await loaders.unit.load(r.leadUnitId))!,
-  assistUnits: async (r, _, { loaders }) => (await loaders.unit.loadMany(r.assistUnitIds)).filter((u): u is UnitRecord => u !== null && !(u instanceof Error)),
+  assistUnits: async (r, _, { loaders }) =>
+    (await loaders.unit.loadMany(r.assistUnitIds)).filter((u): u is UnitRecord => u !== null && !(u instanceof Error)),
 };
 
 export const RouteDecision: RouteDecisionResolvers = {

@@ -3,4 +3,15 @@ import { Mutation } from './Mutation';
 import { Query } from './Query';
 import { Complaint, ResponsibilityRule, RouteDecision, Unit, Whistle, WhistleSummons, WorkOrder, WorkOrderHistoryEntry } from './entities';
 
-export const resolvers: Resolvers = { Query, Mutation, Complaint, WorkOrder, WorkOrderHistoryEntry, Unit, ResponsibilityRule, RouteDecision, Whistle, WhistleSummons };
+export const resolvers: Resolvers = {
+  Query,
+  Mutation,
+  Complaint,
+  WorkOrder,
+  WorkOrderHistoryEntry,
+  Unit,
+  ResponsibilityRule,
+  RouteDecision,
+  Whistle,
+  WhistleSummons,
+};

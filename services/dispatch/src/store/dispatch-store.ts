@@ -39,7 +39,10 @@ const isUuid = (id: string) => z.uuid().safeParse(id).success;
 
 // Rows hold what the domain wrote, so the string columns carry the domain's values.
 const toUnit = (row: Prisma.UnitGetPayload<object>): UnitRecord => ({ ...row, kind: row.kind as UnitKind });
-const toRule = (row: Prisma.ResponsibilityRuleGetPayload<object>): ResponsibilityRuleRecord => ({ ...row, complaintType: row.complaintType as ComplaintType | null });
+const toRule = (row: Prisma.ResponsibilityRuleGetPayload<object>): ResponsibilityRuleRecord => ({
+  ...row,
+  complaintType: row.complaintType as ComplaintType | null,
+});
 const toCase = (row: Prisma.ComplaintCaseGetPayload<object>): CaseRecord => ({
   ...row,
   type: row.type as ComplaintType,
@@ -72,7 +75,10 @@ const toWhistle = ({ summons, ...row }: WhistleRow): WhistleRecord => ({
   state: row.state as WhistleState,
   summons: summons.map(({ whistleId: _whistle, ...s }) => s).sort((a, b) => a.unitId.localeCompare(b.unitId)),
 });
-const extensionColumns = (pending: WorkOrderRecord['pendingExtension']) => ({ extensionMinutes: pending?.minutes ?? null, extensionReason: pending?.reason ?? null });
+const extensionColumns = (pending: WorkOrderRecord['pendingExtension']) => ({
+  extensionMinutes: pending?.minutes ?? null,
+  extensionReason: pending?.reason ?? null,
+});
 
 /** Dispatch's SQL, and nothing else: no rules here. */
 export function createDispatchStore(prisma: PrismaClient) {
@@ -96,7 +102,11 @@ export function createDispatchStore(prisma: PrismaClient) {
     async listUnits(q: UnitQuery): Promise<{ rows: UnitRecord[]; total: number }> {
       const base: Prisma.UnitWhereInput = { district: q.district, ...(q.kind ? { kind: q.kind } : {}) };
       const [rows, total] = await Promise.all([
-        prisma.unit.findMany({ where: q.afterId ? { AND: [base, { id: { gt: q.afterId } }] } : base, orderBy: { id: 'asc' }, take: q.limit }),
+        prisma.unit.findMany({
+          where: q.afterId ? { AND: [base, { id: { gt: q.afterId } }] } : base,
+          orderBy: { id: 'asc' },
+          take: q.limit,
+        }),
         prisma.unit.count({ where: base }),
       ]);
       return { rows: rows.map(toUnit), total };
@@ -104,13 +114,18 @@ export function createDispatchStore(prisma: PrismaClient) {
 
     /** The district's default owner of orders no rule claims. */
     async commandCentreOf(district: string, tx?: DispatchTx): Promise<UnitRecord | null> {
-      const row = await (tx ?? prisma).unit.findFirst({ where: { district, kind: 'COMMAND_CENTRE' satisfies UnitKind }, orderBy: { id: 'asc' } });
+      const row = await (tx ?? prisma).unit.findFirst({
+        where: { district, kind: 'COMMAND_CENTRE' satisfies UnitKind },
+        orderBy: { id: 'asc' },
+      });
       return row && toUnit(row);
     },
 
     /** Every version of every rule of the district; routing picks those in force. */
     async rulesOf(district: string, tx?: DispatchTx): Promise<ResponsibilityRuleRecord[]> {
-      return (await (tx ?? prisma).responsibilityRule.findMany({ where: { district }, orderBy: [{ id: 'asc' }, { version: 'asc' }] })).map(toRule);
+      return (await (tx ?? prisma).responsibilityRule.findMany({ where: { district }, orderBy: [{ id: 'asc' }, { version: 'asc' }] })).map(
+        toRule,
+      );
     },
 
     /** Every version of one rule, oldest first. */
@@ -146,7 +161,10 @@ export function createDispatchStore(prisma: PrismaClient) {
      */
     async updateWorkOrder(tx: DispatchTx, id: string, expectedVersion: number, change: WorkOrderChange): Promise<boolean> {
       const { pendingExtension, ...columns } = change;
-      const { count } = await tx.workOrder.updateMany({ where: { id, version: expectedVersion }, data: { ...columns, ...extensionColumns(pendingExtension), version: expectedVersion + 1 } });
+      const { count } = await tx.workOrder.updateMany({
+        where: { id, version: expectedVersion },
+        data: { ...columns, ...extensionColumns(pendingExtension), version: expectedVersion + 1 },
+      });
       return count === 1;
     },
 
@@ -175,7 +193,11 @@ export function createDispatchStore(prisma: PrismaClient) {
     async history(workOrderId: string, afterVersion: number | null, limit: number): Promise<{ rows: HistoryEntry[]; total: number }> {
       const base: Prisma.WorkOrderEventWhereInput = { workOrderId };
       const [rows, total] = await Promise.all([
-        prisma.workOrderEvent.findMany({ where: afterVersion === null ? base : { workOrderId, version: { gt: afterVersion } }, orderBy: { version: 'asc' }, take: limit }),
+        prisma.workOrderEvent.findMany({
+          where: afterVersion === null ? base : { workOrderId, version: { gt: afterVersion } },
+          orderBy: { version: 'asc' },
+          take: limit,
+        }),
         prisma.workOrderEvent.count({ where: base }),
       ]);
       return { rows: rows.map(toHistory), total };
@@ -188,9 +210,13 @@ export function createDispatchStore(prisma: PrismaClient) {
 
     /** Saves a whistle only if it is still at the version the command was decided on; false when it lost. */
     async updateWhistle(tx: DispatchTx, whistle: WhistleRecord, expectedVersion: number): Promise<boolean> {
-      const { count } = await tx.whistle.updateMany({ where: { id: whistle.id, version: expectedVersion }, data: { state: whistle.state, closedAt: whistle.closedAt, version: expectedVersion + 1 } });
+      const { count } = await tx.whistle.updateMany({
+        where: { id: whistle.id, version: expectedVersion },
+        data: { state: whistle.state, closedAt: whistle.closedAt, version: expectedVersion + 1 },
+      });
       if (count === 0) return false;
-      for (const { unitId, ...s } of whistle.summons) await tx.whistleSummons.update({ where: { whistleId_unitId: { whistleId: whistle.id, unitId } }, data: s });
+      for (const { unitId, ...s } of whistle.summons)
+        await tx.whistleSummons.update({ where: { whistleId_unitId: { whistleId: whistle.id, unitId } }, data: s });
       return true;
     },
 
@@ -208,7 +234,11 @@ export function createDispatchStore(prisma: PrismaClient) {
 
     /** The whistles of a batch of cases, oldest first. */
     async whistlesByComplaints(complaintIds: readonly string[]): Promise<WhistleRecord[]> {
-      const rows = await prisma.whistle.findMany({ where: { complaintId: { in: [...complaintIds] } }, include: { summons: true }, orderBy: [{ blownAt: 'asc' }, { id: 'asc' }] });
+      const rows = await prisma.whistle.findMany({
+        where: { complaintId: { in: [...complaintIds] } },
+        include: { summons: true },
+        orderBy: [{ blownAt: 'asc' }, { id: 'asc' }],
+      });
       return rows.map(toWhistle);
     },
 
@@ -217,8 +247,14 @@ export function createDispatchStore(prisma: PrismaClient) {
     },
 
     /** Stored in the command's own transaction. False when an attempt under the same key was stored first. */
-    async saveIdempotentResult(tx: DispatchTx, entry: { actor: string; key: string; operation: string; result: unknown; createdAt: Date }): Promise<boolean> {
-      const { count } = await tx.idempotencyKey.createMany({ data: [{ ...entry, result: entry.result as Prisma.InputJsonValue }], skipDuplicates: true });
+    async saveIdempotentResult(
+      tx: DispatchTx,
+      entry: { actor: string; key: string; operation: string; result: unknown; createdAt: Date },
+    ): Promise<boolean> {
+      const { count } = await tx.idempotencyKey.createMany({
+        data: [{ ...entry, result: entry.result as Prisma.InputJsonValue }],
+        skipDuplicates: true,
+      });
       return count === 1;
     },
 
@@ -234,7 +270,10 @@ export function createDispatchStore(prisma: PrismaClient) {
     },
 
     async workOrdersByComplaints(complaintIds: readonly string[]): Promise<WorkOrderRecord[]> {
-      const rows = await prisma.workOrder.findMany({ where: { complaintId: { in: [...complaintIds] } }, orderBy: [{ dispatchedAt: 'asc' }, { id: 'asc' }] });
+      const rows = await prisma.workOrder.findMany({
+        where: { complaintId: { in: [...complaintIds] } },
+        orderBy: [{ dispatchedAt: 'asc' }, { id: 'asc' }],
+      });
       return rows.map(toWorkOrder);
     },
 
@@ -243,7 +282,17 @@ export function createDispatchStore(prisma: PrismaClient) {
       const past = q.ascending ? 'gt' : 'lt';
       const direction = q.ascending ? 'asc' : 'desc';
       const page: Prisma.WorkOrderWhereInput = q.after
-        ? { AND: [base, { OR: [{ dispatchedAt: { [past]: q.after.dispatchedAt } }, { dispatchedAt: q.after.dispatchedAt, id: { [past]: q.after.id } }] }] }
+        ? {
+            AND: [
+              base,
+              {
+                OR: [
+                  { dispatchedAt: { [past]: q.after.dispatchedAt } },
+                  { dispatchedAt: q.after.dispatchedAt, id: { [past]: q.after.id } },
+                ],
+              },
+            ],
+          }
         : base;
       const [rows, total] = await Promise.all([
         prisma.workOrder.findMany({ where: page, orderBy: [{ dispatchedAt: direction }, { id: direction }], take: q.limit }),

@@ -20,7 +20,15 @@ import { z } from 'zod';
 import { canReadQueue, manualQueueReaders, queueReaders, readsDistrict, staff } from '../domain/access';
 import { categoryIdPattern, inForce, regionPathOf, route, type ResponsibilityRuleRecord, type RoutingDecision } from '../domain/routing';
 import { unitKinds, type UnitRecord } from '../domain/units';
-import { assistOrders, caseFromReceived, leadOrder, routingRequestOf, workOrderStates, type ComplaintView, type WorkOrderRecord } from '../domain/work-orders';
+import {
+  assistOrders,
+  caseFromReceived,
+  leadOrder,
+  routingRequestOf,
+  workOrderStates,
+  type ComplaintView,
+  type WorkOrderRecord,
+} from '../domain/work-orders';
 import { createWorkOrderCommands } from './work-order-commands';
 import { createWhistleCommands } from './whistle-commands';
 import { createRuleCommands } from './rule-commands';
@@ -69,7 +77,8 @@ function cursorOf<S extends z.ZodType>(schema: S, after: string | null | undefin
   return parsed.data;
 }
 
-const orderConnection = (rows: WorkOrderRecord[], first: number, total: number) => toConnection(rows, first, (o) => [o.dispatchedAt.toISOString(), o.id], total);
+const orderConnection = (rows: WorkOrderRecord[], first: number, total: number) =>
+  toConnection(rows, first, (o) => [o.dispatchedAt.toISOString(), o.id], total);
 
 /** Dispatch's use cases: each authorizes, applies the domain's rules, and writes with its events. */
 export function createDispatchManager(deps: DispatchManagerDeps) {
@@ -112,8 +121,13 @@ export function createDispatchManager(deps: DispatchManagerDeps) {
       const decision = route(routingRequestOf(record), rules, commandCentre.id);
       const order = leadOrder(newId(), record, decision, deps.now());
       const note = decision.rule ? `routed by ${decision.rule.id} v${decision.rule.version}` : 'no rule matched: manual queue';
-      for (const placed of [order, ...assistOrders(newId, record, decision, deps.now())]) await commands.recordDispatch(tx, placed, record, 'system:dispatch', note);
-      if (decision.manualQueue) deps.logger.info({ complaintId: record.complaintId, categoryId: record.categoryId }, 'no responsibility rule matched; order waits in the manual queue');
+      for (const placed of [order, ...assistOrders(newId, record, decision, deps.now())])
+        await commands.recordDispatch(tx, placed, record, 'system:dispatch', note);
+      if (decision.manualQueue)
+        deps.logger.info(
+          { complaintId: record.complaintId, categoryId: record.categoryId },
+          'no responsibility rule matched; order waits in the manual queue',
+        );
     },
 
     /** The unit directory is reference data: any signed-in caller may read any district's units. */
@@ -121,7 +135,12 @@ export function createDispatchManager(deps: DispatchManagerDeps) {
       const reader = requireRole(caller, ...roles);
       const args = parseInput(unitsArgs, rawArgs);
       const cursor = cursorOf(unitCursor, args.after);
-      const { rows, total } = await deps.store.listUnits({ district: args.district ?? reader.district, kind: args.kind, afterId: cursor?.[0], limit: args.first + 1 });
+      const { rows, total } = await deps.store.listUnits({
+        district: args.district ?? reader.district,
+        kind: args.kind,
+        afterId: cursor?.[0],
+        limit: args.first + 1,
+      });
       return toConnection(rows, args.first, (u) => [u.id], total);
     },
 
@@ -144,7 +163,11 @@ export function createDispatchManager(deps: DispatchManagerDeps) {
       const regionPath = args.regionId ? regionPathOf(reader.district, args.regionId) : [];
       if (regionPath === null) throw badInput('regionId', `is not a region of district ${reader.district}`);
       const [rules, commandCentre] = await Promise.all([deps.store.rulesOf(reader.district), defaultOwner(reader.district)]);
-      return route({ district: reader.district, categoryId: args.categoryId, regionPath, type: args.type ?? null, at: args.at ?? deps.now() }, rules, commandCentre.id);
+      return route(
+        { district: reader.district, categoryId: args.categoryId, regionPath, type: args.type ?? null, at: args.at ?? deps.now() },
+        rules,
+        commandCentre.id,
+      );
     },
 
     /** A unit's queue, newest first; the unit defaults to the caller's own. */

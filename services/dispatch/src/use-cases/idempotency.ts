@@ -21,7 +21,8 @@ export async function runIdempotent<T>(
   const earlier = async (): Promise<T | null> => {
     const stored = await deps.store.idempotentResult(caller.sub, key);
     if (!stored) return null;
-    if (stored.operation !== operation) throw badInput('idempotencyKey', `was already used for ${stored.operation}; use a new key for a new command`);
+    if (stored.operation !== operation)
+      throw badInput('idempotencyKey', `was already used for ${stored.operation}; use a new key for a new command`);
     return codec.parse(stored.result);
   };
   const first = await earlier();
@@ -29,7 +30,13 @@ export async function runIdempotent<T>(
   try {
     const result = await deps.store.transaction(async (tx) => {
       const value = await run(tx);
-      const saved = await deps.store.saveIdempotentResult(tx, { actor: caller.sub, key, operation, result: JSON.parse(JSON.stringify(value)), createdAt: deps.now() });
+      const saved = await deps.store.saveIdempotentResult(tx, {
+        actor: caller.sub,
+        key,
+        operation,
+        result: JSON.parse(JSON.stringify(value)),
+        createdAt: deps.now(),
+      });
       if (!saved) throw new KeyTaken();
       return value;
     });

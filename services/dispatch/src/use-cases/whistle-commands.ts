@@ -19,7 +19,15 @@ import {
   type RequestCaller,
 } from '@hotline/shared';
 import { z } from 'zod';
-import { blowWhistle, decideWhistle, evolveWhistle, whistleStates, type WhistleCommand, type WhistleEvent, type WhistleRecord } from '../domain/whistle';
+import {
+  blowWhistle,
+  decideWhistle,
+  evolveWhistle,
+  whistleStates,
+  type WhistleCommand,
+  type WhistleEvent,
+  type WhistleRecord,
+} from '../domain/whistle';
 import { assertNever } from '../domain/work-order-machine';
 import { readsDistrict, staff } from '../domain/access';
 import { leadOrderOf } from '../domain/work-orders';
@@ -48,7 +56,11 @@ const blowArgs = z.object({
   idempotencyKey: key,
 });
 
-const summonsArgs = z.object({ whistleId: z.string().trim().min(1, 'must not be empty'), expectedVersion: z.number().int().min(1, 'must be at least 1'), idempotencyKey: key });
+const summonsArgs = z.object({
+  whistleId: z.string().trim().min(1, 'must not be empty'),
+  expectedVersion: z.number().int().min(1, 'must be at least 1'),
+  idempotencyKey: key,
+});
 
 /** Units a street may summon: the district's departments and public-service companies. */
 const summonable = new Set(['DEPARTMENT', 'COMPANY']);
@@ -66,18 +78,46 @@ const storedWhistle = z.object({
   state: z.enum(whistleStates),
   closedAt: z.coerce.date().nullable(),
   version: z.number(),
-  summons: z.array(z.object({ unitId: z.string(), reportedInAt: z.coerce.date().nullable(), late: z.boolean().nullable(), partDoneAt: z.coerce.date().nullable() })),
+  summons: z.array(
+    z.object({
+      unitId: z.string(),
+      reportedInAt: z.coerce.date().nullable(),
+      late: z.boolean().nullable(),
+      partDoneAt: z.coerce.date().nullable(),
+    }),
+  ),
 });
 
 function announcement(whistle: WhistleRecord, event: WhistleEvent, actor: string): Envelope {
-  const envelope = { subject: whistle.complaintId, district: whistle.district, actor, traceparent: currentTraceparent(), occurredAt: event.at };
+  const envelope = {
+    subject: whistle.complaintId,
+    district: whistle.district,
+    actor,
+    traceparent: currentTraceparent(),
+    occurredAt: event.at,
+  };
   switch (event.type) {
     case 'ReportedIn':
-      return createEvent(WhistleReportedIn, { ...envelope, data: { whistleId: whistle.id, complaintId: whistle.complaintId, unitId: event.unitId, late: event.late, reportedAt: event.at.toISOString() } });
+      return createEvent(WhistleReportedIn, {
+        ...envelope,
+        data: {
+          whistleId: whistle.id,
+          complaintId: whistle.complaintId,
+          unitId: event.unitId,
+          late: event.late,
+          reportedAt: event.at.toISOString(),
+        },
+      });
     case 'Closed':
-      return createEvent(WhistleClosed, { ...envelope, data: { whistleId: whistle.id, complaintId: whistle.complaintId, closedAt: event.at.toISOString() } });
+      return createEvent(WhistleClosed, {
+        ...envelope,
+        data: { whistleId: whistle.id, complaintId: whistle.complaintId, closedAt: event.at.toISOString() },
+      });
     case 'PartDone':
-      return createEvent(WhistlePartDone, { ...envelope, data: { whistleId: whistle.id, complaintId: whistle.complaintId, unitId: event.unitId, doneAt: event.at.toISOString() } });
+      return createEvent(WhistlePartDone, {
+        ...envelope,
+        data: { whistleId: whistle.id, complaintId: whistle.complaintId, unitId: event.unitId, doneAt: event.at.toISOString() },
+      });
     default:
       return assertNever(event);
   }
@@ -100,9 +140,19 @@ export function createWhistleCommands(deps: WhistleCommandDeps) {
       const departments = new Map((await store.unitsByIds(args.departmentUnitIds, tx)).map((u) => [u.id, u]));
       args.departmentUnitIds.forEach((id, i) => {
         const unit = departments.get(id);
-        if (!unit || unit.district !== c.district || !summonable.has(unit.kind)) throw badInput(`departmentUnitIds.${i}`, `${id} is not a department or public-service company of district ${c.district}`);
+        if (!unit || unit.district !== c.district || !summonable.has(unit.kind))
+          throw badInput(`departmentUnitIds.${i}`, `${id} is not a department or public-service company of district ${c.district}`);
       });
-      const whistle = blowWhistle({ id: newId(), complaintId: c.complaintId, district: c.district, streetUnitId: street.id, departmentUnitIds: args.departmentUnitIds, reason: args.reason, reportInMinutes: args.reportInMinutes, at: deps.now() });
+      const whistle = blowWhistle({
+        id: newId(),
+        complaintId: c.complaintId,
+        district: c.district,
+        streetUnitId: street.id,
+        departmentUnitIds: args.departmentUnitIds,
+        reason: args.reason,
+        reportInMinutes: args.reportInMinutes,
+        at: deps.now(),
+      });
       await store.insertWhistle(tx, whistle);
       await writeOutbox(tx, [
         createEvent(WhistleBlown, {
@@ -111,7 +161,15 @@ export function createWhistleCommands(deps: WhistleCommandDeps) {
           actor: caller.sub,
           traceparent: currentTraceparent(),
           occurredAt: whistle.blownAt,
-          data: { whistleId: whistle.id, complaintId: c.complaintId, streetUnitId: street.id, departmentUnitIds: args.departmentUnitIds, reason: args.reason, reportInMinutes: args.reportInMinutes, blownAt: whistle.blownAt.toISOString() },
+          data: {
+            whistleId: whistle.id,
+            complaintId: c.complaintId,
+            streetUnitId: street.id,
+            departmentUnitIds: args.departmentUnitIds,
+            reason: args.reason,
+            reportInMinutes: args.reportInMinutes,
+            blownAt: whistle.blownAt.toISOString(),
+          },
         }),
       ]);
       return whistle;
@@ -119,19 +177,32 @@ export function createWhistleCommands(deps: WhistleCommandDeps) {
   }
 
   /** A summoned department's step: only that department's handler takes it, on the version they saw. */
-  async function answer(type: WhistleCommand['type'], operation: string, rawCaller: RequestCaller, rawArgs: unknown): Promise<WhistleRecord> {
+  async function answer(
+    type: WhistleCommand['type'],
+    operation: string,
+    rawCaller: RequestCaller,
+    rawArgs: unknown,
+  ): Promise<WhistleRecord> {
     const caller: Caller = requireRole(rawCaller, 'handler');
     const args = parseInput(summonsArgs, rawArgs);
     return runIdempotent(deps, caller, operation, args.idempotencyKey, storedWhistle, async (tx) => {
       const whistle = await store.whistleById(args.whistleId, tx);
       if (!whistle || whistle.district !== caller.district) throw notFound('whistle', args.whistleId);
-      if (!caller.unit || !whistle.summons.some((s) => s.unitId === caller.unit)) throw forbidden(`the caller's unit was not summoned by whistle ${whistle.id}`);
-      if (whistle.version !== args.expectedVersion) throw conflict(`whistle ${whistle.id} is at version ${whistle.version}, not ${args.expectedVersion}: reload it and decide again`, { currentVersion: whistle.version });
+      if (!caller.unit || !whistle.summons.some((s) => s.unitId === caller.unit))
+        throw forbidden(`the caller's unit was not summoned by whistle ${whistle.id}`);
+      if (whistle.version !== args.expectedVersion)
+        throw conflict(`whistle ${whistle.id} is at version ${whistle.version}, not ${args.expectedVersion}: reload it and decide again`, {
+          currentVersion: whistle.version,
+        });
       const decision = decideWhistle({ type, unitId: caller.unit, at: deps.now() }, whistle);
       if (!decision.ok) throw conflict(decision.reason, { state: whistle.state });
       const next = { ...decision.events.reduce(evolveWhistle, whistle), version: whistle.version + 1 };
-      if (!(await store.updateWhistle(tx, next, whistle.version))) throw conflict(`whistle ${whistle.id} was changed meanwhile: reload it and decide again`);
-      await writeOutbox(tx, decision.events.map((e) => announcement(whistle, e, caller.sub)));
+      if (!(await store.updateWhistle(tx, next, whistle.version)))
+        throw conflict(`whistle ${whistle.id} was changed meanwhile: reload it and decide again`);
+      await writeOutbox(
+        tx,
+        decision.events.map((e) => announcement(whistle, e, caller.sub)),
+      );
       return next;
     });
   }

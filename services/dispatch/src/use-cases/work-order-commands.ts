@@ -32,9 +32,27 @@ import {
 } from '@hotline/shared';
 import { z } from 'zod';
 import { historyOf } from '../domain/history';
-import { assertNever, decide, decideCase, evolve, returnReasonCodes, returnsOf, type CaseCommand, type WorkOrderCommand, type WorkOrderEvent } from '../domain/work-order-machine';
+import {
+  assertNever,
+  decide,
+  decideCase,
+  evolve,
+  returnReasonCodes,
+  returnsOf,
+  type CaseCommand,
+  type WorkOrderCommand,
+  type WorkOrderEvent,
+} from '../domain/work-order-machine';
 import { ruleChoosing } from '../domain/routing';
-import { assistOrders, leadOrdersOf, placedOrder, routingRequestOf, workOrderStates, type CaseRecord, type WorkOrderRecord } from '../domain/work-orders';
+import {
+  assistOrders,
+  leadOrdersOf,
+  placedOrder,
+  routingRequestOf,
+  workOrderStates,
+  type CaseRecord,
+  type WorkOrderRecord,
+} from '../domain/work-orders';
 import type { DispatchStore, DispatchTx } from '../store/dispatch-store';
 import { runIdempotent } from './idempotency';
 
@@ -71,30 +89,60 @@ const commands = {
   addProgressNote: {
     who: 'handler',
     args: commandArgs.extend({ text: text(2000), attachments: z.array(attachment).max(20, 'must be at most 20').nullish() }),
-    command: (a: { text: string; attachments?: Array<z.infer<typeof attachment>> | null }): WorkOrderCommand => ({ type: 'AddProgressNote', text: a.text, attachments: a.attachments ?? [] }),
+    command: (a: { text: string; attachments?: Array<z.infer<typeof attachment>> | null }): WorkOrderCommand => ({
+      type: 'AddProgressNote',
+      text: a.text,
+      attachments: a.attachments ?? [],
+    }),
   },
-  replyToCitizen: { who: 'handler', args: commandArgs.extend({ text: text(2000) }), command: (a: { text: string }): WorkOrderCommand => ({ type: 'Reply', text: a.text }) },
+  replyToCitizen: {
+    who: 'handler',
+    args: commandArgs.extend({ text: text(2000) }),
+    command: (a: { text: string }): WorkOrderCommand => ({ type: 'Reply', text: a.text }),
+  },
   closeWorkOrder: { who: 'handler', args: commandArgs.extend({ note }), command: (): WorkOrderCommand => ({ type: 'Close' }) },
   returnWorkOrder: {
     who: 'handler',
     args: commandArgs.extend({ reasonCode: z.enum(returnReasonCodes), reason: text(2000) }),
-    command: (a: { reasonCode: (typeof returnReasonCodes)[number]; reason: string }, priorReturns: number): WorkOrderCommand => ({ type: 'Return', reasonCode: a.reasonCode, reason: a.reason, priorReturns }),
+    command: (a: { reasonCode: (typeof returnReasonCodes)[number]; reason: string }, priorReturns: number): WorkOrderCommand => ({
+      type: 'Return',
+      reasonCode: a.reasonCode,
+      reason: a.reason,
+      priorReturns,
+    }),
   },
   requestExtension: {
     who: 'handler',
-    args: commandArgs.extend({ minutes: z.number().int().min(1, 'must be at least 1').max(43_200, 'must be at most 43200 (30 days)'), reason: text(2000) }),
-    command: (a: { minutes: number; reason: string }): WorkOrderCommand => ({ type: 'RequestExtension', minutes: a.minutes, reason: a.reason }),
+    args: commandArgs.extend({
+      minutes: z.number().int().min(1, 'must be at least 1').max(43_200, 'must be at most 43200 (30 days)'),
+      reason: text(2000),
+    }),
+    command: (a: { minutes: number; reason: string }): WorkOrderCommand => ({
+      type: 'RequestExtension',
+      minutes: a.minutes,
+      reason: a.reason,
+    }),
   },
   transferToDistrict: {
     who: 'dispatcher',
     args: commandArgs.extend({ toDistrict: z.string().regex(/^\d{6}$/, 'must be a six-digit district code'), reason: text(2000) }),
-    command: (a: { toDistrict: string; reason: string }): WorkOrderCommand => ({ type: 'Transfer', toDistrict: a.toDistrict, reason: a.reason }),
+    command: (a: { toDistrict: string; reason: string }): WorkOrderCommand => ({
+      type: 'Transfer',
+      toDistrict: a.toDistrict,
+      reason: a.reason,
+    }),
   },
-  decideExtension: { who: 'dispatcher', args: commandArgs.extend({ approved: z.boolean(), note }), command: (a: { approved: boolean }): WorkOrderCommand => ({ type: 'DecideExtension', approved: a.approved }) },
+  decideExtension: {
+    who: 'dispatcher',
+    args: commandArgs.extend({ approved: z.boolean(), note }),
+    command: (a: { approved: boolean }): WorkOrderCommand => ({ type: 'DecideExtension', approved: a.approved }),
+  },
 } as const;
 export type WorkOrderCommandName = keyof typeof commands;
 
-const caseArgs = commandArgs.omit({ id: true }).extend({ workOrderId: z.string().trim().min(1, 'must not be empty'), unitId: z.string().trim().min(1, 'must not be empty'), note });
+const caseArgs = commandArgs
+  .omit({ id: true })
+  .extend({ workOrderId: z.string().trim().min(1, 'must not be empty'), unitId: z.string().trim().min(1, 'must not be empty'), note });
 
 /** How a result is kept with its retry key: the order as JSON, read back with its dates. */
 const storedOrder = z.object({
@@ -134,17 +182,32 @@ function announcement(order: WorkOrderRecord, event: WorkOrderEvent, actor: stri
     case 'Closed':
       return createEvent(WorkOrderClosed, { ...envelope, data: { ...ref, closedAt: instant } });
     case 'Returned':
-      return createEvent(WorkOrderReturned, { ...envelope, data: { ...ref, reasonCode: event.reasonCode, reason: event.reason, returns: event.returns, returnedAt: instant } });
+      return createEvent(WorkOrderReturned, {
+        ...envelope,
+        data: { ...ref, reasonCode: event.reasonCode, reason: event.reason, returns: event.returns, returnedAt: instant },
+      });
     case 'Reopened':
-      return createEvent(WorkOrderReopened, { ...envelope, data: { ...ref, reason: event.reason, rehandles: event.rehandles, reopenedAt: instant } });
+      return createEvent(WorkOrderReopened, {
+        ...envelope,
+        data: { ...ref, reason: event.reason, rehandles: event.rehandles, reopenedAt: instant },
+      });
     case 'ExtensionDecided':
-      return createEvent(ExtensionDecided, { ...envelope, data: { ...ref, approved: event.approved, extraMinutes: event.minutes, decidedAt: instant } });
+      return createEvent(ExtensionDecided, {
+        ...envelope,
+        data: { ...ref, approved: event.approved, extraMinutes: event.minutes, decidedAt: instant },
+      });
     case 'Transferred':
       // Addressed to the receiving district, whose intake takes the case in.
       return createEvent(ComplaintTransferred, {
         ...envelope,
         district: event.toDistrict,
-        data: { complaintId: order.complaintId, fromDistrict: order.district, toDistrict: event.toDistrict, reason: event.reason, transferredAt: instant },
+        data: {
+          complaintId: order.complaintId,
+          fromDistrict: order.district,
+          toDistrict: event.toDistrict,
+          reason: event.reason,
+          transferredAt: instant,
+        },
       });
     case 'Rerouted':
       return createEvent(WorkOrderRerouted, { ...envelope, data: { ...ref, toUnitId: event.toUnitId, reroutedAt: instant } });
@@ -162,7 +225,10 @@ function announcement(order: WorkOrderRecord, event: WorkOrderEvent, actor: stri
         },
       });
     case 'ExtensionRequested':
-      return createEvent(ExtensionRequested, { ...envelope, data: { ...ref, extraMinutes: event.minutes, reason: event.reason, requestedAt: instant } });
+      return createEvent(ExtensionRequested, {
+        ...envelope,
+        data: { ...ref, extraMinutes: event.minutes, reason: event.reason, requestedAt: instant },
+      });
     default:
       return assertNever(event);
   }
@@ -195,12 +261,15 @@ export function createWorkOrderCommands(deps: WorkOrderCommandDeps) {
 
   /** A handler acts on their own unit's orders; a dispatcher on their district's. */
   function authorize(caller: Caller, who: Role, order: WorkOrderRecord): void {
-    if (who === 'handler' && caller.unit !== order.unitId) throw forbidden(`work order ${order.id} belongs to unit ${order.unitId}, not to the caller's unit`);
+    if (who === 'handler' && caller.unit !== order.unitId)
+      throw forbidden(`work order ${order.id} belongs to unit ${order.unitId}, not to the caller's unit`);
     if (caller.district !== order.district) throw forbidden(`work order ${order.id} belongs to district ${order.district}`);
   }
 
   const stale = (order: { id: string; version: number }, expected: number) =>
-    conflict(`work order ${order.id} is at version ${order.version}, not ${expected}: reload it and decide again`, { currentVersion: order.version });
+    conflict(`work order ${order.id} is at version ${order.version}, not ${expected}: reload it and decide again`, {
+      currentVersion: order.version,
+    });
 
   async function loadForCommand(tx: DispatchTx, id: string, expectedVersion: number): Promise<WorkOrderRecord> {
     const order = await store.workOrderById(id, tx);
@@ -213,7 +282,13 @@ export function createWorkOrderCommands(deps: WorkOrderCommandDeps) {
    * Saves one decided event on an order: the state at the next version (only if nobody saved another
    * change first), its history entry, and its announcement.
    */
-  async function apply(tx: DispatchTx, order: WorkOrderRecord, event: WorkOrderEvent, actor: string, callerNote: string | null): Promise<WorkOrderRecord> {
+  async function apply(
+    tx: DispatchTx,
+    order: WorkOrderRecord,
+    event: WorkOrderEvent,
+    actor: string,
+    callerNote: string | null,
+  ): Promise<WorkOrderRecord> {
     const at = deps.now();
     const next = { ...evolve(order, event), version: order.version + 1, updatedAt: at };
     if (!(await store.updateWorkOrder(tx, order.id, order.version, next))) {
@@ -226,13 +301,29 @@ export function createWorkOrderCommands(deps: WorkOrderCommandDeps) {
     return next;
   }
 
-  async function recordDispatch(tx: DispatchTx, order: WorkOrderRecord, c: CaseRecord, actor: string, entryNote: string | null): Promise<void> {
+  async function recordDispatch(
+    tx: DispatchTx,
+    order: WorkOrderRecord,
+    c: CaseRecord,
+    actor: string,
+    entryNote: string | null,
+  ): Promise<void> {
     await store.insertWorkOrder(tx, order);
-    await store.insertHistory(tx, { id: newId(), workOrderId: order.id, version: order.version, type: 'DISPATCHED', actor, at: order.dispatchedAt, note: entryNote, details: {} });
+    await store.insertHistory(tx, {
+      id: newId(),
+      workOrderId: order.id,
+      version: order.version,
+      type: 'DISPATCHED',
+      actor,
+      at: order.dispatchedAt,
+      note: entryNote,
+      details: {},
+    });
     await writeOutbox(tx, [dispatchedAnnouncement(order, c, actor)]);
   }
 
-  const idempotent = (caller: Caller, operation: string, key: string, run: (tx: DispatchTx) => Promise<WorkOrderRecord>) => runIdempotent(deps, caller, operation, key, storedOrder, run);
+  const idempotent = (caller: Caller, operation: string, key: string, run: (tx: DispatchTx) => Promise<WorkOrderRecord>) =>
+    runIdempotent(deps, caller, operation, key, storedOrder, run);
 
   async function runOrderCommand(name: WorkOrderCommandName, rawCaller: RequestCaller, rawArgs: unknown): Promise<WorkOrderRecord> {
     const spec = commands[name];
@@ -242,7 +333,8 @@ export function createWorkOrderCommands(deps: WorkOrderCommandDeps) {
       const order = await loadForCommand(tx, args.id, args.expectedVersion);
       authorize(caller, spec.who, order);
       if (name === 'transferToDistrict' && args.toDistrict === order.district) throw badInput('toDistrict', `is the case's own district`);
-      const priorReturns = name === 'returnWorkOrder' ? returnsOf(leadOrdersOf(await store.workOrdersOfComplaint(tx, order.complaintId))) : 0;
+      const priorReturns =
+        name === 'returnWorkOrder' ? returnsOf(leadOrdersOf(await store.workOrdersOfComplaint(tx, order.complaintId))) : 0;
       const decision = decide((spec.command as (a: unknown, returns: number) => WorkOrderCommand)(args, priorReturns), order);
       if (!decision.ok) throw conflict(decision.reason, { state: order.state });
       return apply(tx, order, decision.event, caller.sub, args.note ?? null);
@@ -281,7 +373,8 @@ export function createWorkOrderCommands(deps: WorkOrderCommandDeps) {
         // Assisting orders already closed (or otherwise over) keep their end.
         if (superseded.ok) await apply(tx, assist, superseded.event, caller.sub, args.note ?? null);
       }
-      for (const order of [placed, ...assistOrders(newId, c, { unitId: unit.id, rule, manualQueue: false }, deps.now())]) await recordDispatch(tx, order, c, caller.sub, args.note ?? null);
+      for (const order of [placed, ...assistOrders(newId, c, { unitId: unit.id, rule, manualQueue: false }, deps.now())])
+        await recordDispatch(tx, order, c, caller.sub, args.note ?? null);
       return placed;
     });
   }
@@ -303,7 +396,8 @@ export function createWorkOrderCommands(deps: WorkOrderCommandDeps) {
       if (!order) return deps.logger.warn(context, 'case sent back for an order dispatch does not know; ignored');
       if (order.rehandles >= event.data.rehandles) return deps.logger.info(context, 'send-back already applied');
       const decision = decide({ type: 'Reopen', reason: event.data.reason, rehandles: event.data.rehandles }, order);
-      if (!decision.ok) return deps.logger.warn({ ...context, reason: decision.reason }, 'case sent back but the order cannot reopen; ignored');
+      if (!decision.ok)
+        return deps.logger.warn({ ...context, reason: decision.reason }, 'case sent back but the order cannot reopen; ignored');
       await apply(tx, order, decision.event, event.actor, null);
     },
   };

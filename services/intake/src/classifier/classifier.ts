@@ -40,17 +40,27 @@ export function trainClassifier(examples: readonly LabelledExample[]): Complaint
   const featured = examples.map((e) => ({ e, f: features(e.text) }));
   const topLevel = trainNaiveBayes(featured.map(({ e, f }) => ({ features: f, label: top(e.categoryId) })));
   const withinTop = new Map<string, NaiveBayesModel<string>>();
-  for (const t of topLevel.labels) withinTop.set(t, trainNaiveBayes(featured.filter(({ e }) => top(e.categoryId) === t).map(({ e, f }) => ({ features: f, label: e.categoryId }))));
+  for (const t of topLevel.labels)
+    withinTop.set(
+      t,
+      trainNaiveBayes(featured.filter(({ e }) => top(e.categoryId) === t).map(({ e, f }) => ({ features: f, label: e.categoryId }))),
+    );
   const type = trainNaiveBayes<ComplaintType>(featured.map(({ e, f }) => ({ features: f, label: e.type })));
   const urgency = trainNaiveBayes<Urgency>(featured.map(({ e, f }) => ({ features: f, label: e.urgency })));
-  const best = <T extends string>(ranked: { label: T; probability: number }[]): Scored<T> => ({ value: ranked[0]!.label, confidence: ranked[0]!.probability });
+  const best = <T extends string>(ranked: { label: T; probability: number }[]): Scored<T> => ({
+    value: ranked[0]!.label,
+    confidence: ranked[0]!.probability,
+  });
   return {
     suggest(text) {
       const f = features(text);
       const tops = predictNaiveBayes(topLevel, f);
       const chosen = tops[0]!;
       const leaf = predictNaiveBayes(withinTop.get(chosen.label)!, f)[0]!;
-      const category = leaf.probability > 0.5 ? { value: leaf.label, confidence: chosen.probability * leaf.probability } : { value: chosen.label, confidence: chosen.probability };
+      const category =
+        leaf.probability > 0.5
+          ? { value: leaf.label, confidence: chosen.probability * leaf.probability }
+          : { value: chosen.label, confidence: chosen.probability };
       const emergency = detectEmergency(text);
       return {
         category,

@@ -21,7 +21,8 @@ export function readLabelledSet(file = labelledSetPath): LabelledExample[] {
     .filter((line) => line.trim() !== '')
     .map((line, i) => {
       const parsed = labelledExample.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error(`${file}:${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join('.')} ${x.message}`).join('; ')}`);
+      if (!parsed.success)
+        throw new Error(`${file}:${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join('.')} ${x.message}`).join('; ')}`);
       return parsed.data;
     });
 }
@@ -42,7 +43,11 @@ function seeded(seed: number): () => number {
  * Splits stratified by top-level category: each category gives `heldOut` of its examples to the test
  * part, so a small category is never missing from either side.
  */
-export function splitLabelledSet<T extends { categoryId: string }>(examples: readonly T[], seed: number, heldOut = 0.2): { train: T[]; test: T[] } {
+export function splitLabelledSet<T extends { categoryId: string }>(
+  examples: readonly T[],
+  seed: number,
+  heldOut = 0.2,
+): { train: T[]; test: T[] } {
   const random = seeded(seed);
   const byTop = new Map<string, T[]>();
   for (const e of examples) {

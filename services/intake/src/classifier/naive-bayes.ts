@@ -40,7 +40,10 @@ export function trainNaiveBayes<L extends string>(examples: readonly Example<L>[
 }
 
 /** Every label with its posterior probability, most likely first. Unknown features carry no evidence. */
-export function predictNaiveBayes<L extends string>(model: NaiveBayesModel<L>, features: readonly string[]): { label: L; probability: number }[] {
+export function predictNaiveBayes<L extends string>(
+  model: NaiveBayesModel<L>,
+  features: readonly string[],
+): { label: L; probability: number }[] {
   const known = features.filter((f) => model.vocabulary.has(f));
   const v = model.vocabulary.size;
   const scores = model.labels.map((label) => {

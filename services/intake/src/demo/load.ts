@@ -10,7 +10,10 @@ import type { KnowledgeArticleRecord } from '../domain/knowledge';
 /** The demo district (示范区, 110199): its boundaries and the taxonomy, shipped as data files. */
 export function demoRegions(): RegionRecord[] {
   const file = path.join(__dirname, '../../src/demo/regions.geojson');
-  const collection = JSON.parse(readFileSync(file, 'utf8')) as FeatureCollection<Polygon | MultiPolygon, Omit<RegionRecord, 'boundary' | 'district'>>;
+  const collection = JSON.parse(readFileSync(file, 'utf8')) as FeatureCollection<
+    Polygon | MultiPolygon,
+    Omit<RegionRecord, 'boundary' | 'district'>
+  >;
   return collection.features.map((f) => ({ ...f.properties, district: '110199', boundary: f.geometry }));
 }
 

@@ -1,20 +1,43 @@
 import { z } from 'zod';
 
 const id = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
-const phone = z.string().trim().regex(/^\+?[0-9][0-9-]{2,19}$/, 'must be a phone number of 3–20 digits');
+const phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9][0-9-]{2,19}$/, 'must be a phone number of 3–20 digits');
 
 /**
  * Each channel's own fields, as stored in complaint.channel_details. The `channel` tag repeats the
  * complaint's channel so a stored row can be parsed on its own.
  */
 export const channelDetails = z.discriminatedUnion('channel', [
-  z.object({ channel: z.literal('HOTLINE'), callId: id(64), callerNumber: phone.nullish().transform((x) => x ?? null), agentId: z.string() }),
+  z.object({
+    channel: z.literal('HOTLINE'),
+    callId: id(64),
+    callerNumber: phone.nullish().transform((x) => x ?? null),
+    agentId: z.string(),
+  }),
   ...(['WEB', 'APP', 'WECHAT', 'WEIBO'] as const).map((channel) =>
-    z.object({ channel: z.literal(channel), accountId: id(128), handle: id(64).nullish().transform((x) => x ?? null), messageId: id(128) }),
+    z.object({
+      channel: z.literal(channel),
+      accountId: id(128),
+      handle: id(64)
+        .nullish()
+        .transform((x) => x ?? null),
+      messageId: id(128),
+    }),
   ),
   z.object({ channel: z.literal('LEADER_BOARD'), board: id(64), postId: id(128) }),
   z.object({ channel: z.literal('GRID_PATROL'), gridWorkerId: id(64), patrolId: id(64) }),
-  z.object({ channel: z.literal('SENSOR'), deviceId: id(64), reading: z.number().finite(), threshold: z.number().finite(), unit: id(16).nullish().transform((x) => x ?? null) }),
+  z.object({
+    channel: z.literal('SENSOR'),
+    deviceId: id(64),
+    reading: z.number().finite(),
+    threshold: z.number().finite(),
+    unit: id(16)
+      .nullish()
+      .transform((x) => x ?? null),
+  }),
 ]);
 export type ChannelDetails = z.infer<typeof channelDetails>;
 

@@ -4,7 +4,10 @@ import type { Placement } from './regions';
 import type { ChannelDetails } from './channels';
 import type { ClassificationSuggestion } from '../classifier/classifier';
 
-const phone = z.string().trim().regex(/^\+?[0-9][0-9-]{2,19}$/, 'must be a phone number of 3–20 digits');
+const phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9][0-9-]{2,19}$/, 'must be a phone number of 3–20 digits');
 export const geoPointInput = z.object({
   lat: z.number().min(-90, 'must be between -90 and 90').max(90, 'must be between -90 and 90'),
   lng: z.number().min(-180, 'must be between -180 and 180').max(180, 'must be between -180 and 180'),
@@ -15,7 +18,12 @@ const address = z.string().trim().max(200, 'must be at most 200 characters');
 /** Answered on the spot: the answer given, and the knowledge article it came from, if any. */
 export const closeAtIntakeInput = z.object({
   answer: z.string().trim().min(1, 'must not be empty').max(2000, 'must be at most 2000 characters'),
-  knowledgeArticleId: z.string().trim().min(1, 'must not be empty').nullish().transform((x) => x ?? null),
+  knowledgeArticleId: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .nullish()
+    .transform((x) => x ?? null),
 });
 
 /**
@@ -25,9 +33,20 @@ export const closeAtIntakeInput = z.object({
 export const submitComplaintInput = z
   .object({
     channel: z.enum(channels),
-    type: z.enum(complaintTypes).nullish().transform((x) => x ?? null),
-    urgency: z.enum(urgencies).nullish().transform((x) => x ?? null),
-    categoryId: z.string().trim().min(1, 'must not be empty').nullish().transform((x) => x ?? null),
+    type: z
+      .enum(complaintTypes)
+      .nullish()
+      .transform((x) => x ?? null),
+    urgency: z
+      .enum(urgencies)
+      .nullish()
+      .transform((x) => x ?? null),
+    categoryId: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .nullish()
+      .transform((x) => x ?? null),
     title,
     description,
     address: address.nullish().transform((a) => a || null),
@@ -36,7 +55,10 @@ export const submitComplaintInput = z
       .object({
         name: z.string().trim().max(50, 'must be at most 50 characters').nullish(),
         phone: phone.nullish(),
-        anonymous: z.boolean().nullish().transform((a) => a ?? false),
+        anonymous: z
+          .boolean()
+          .nullish()
+          .transform((a) => a ?? false),
       })
       .nullish()
       .transform((c) => c ?? { name: null, phone: null, anonymous: true }),
@@ -44,7 +66,8 @@ export const submitComplaintInput = z
     closeAtIntake: closeAtIntakeInput.nullish().transform((x) => x ?? null),
   })
   .superRefine((input, ctx) => {
-    if (!input.address && !input.location) ctx.addIssue({ code: 'custom', path: ['address'], message: 'an address or a location is required' });
+    if (!input.address && !input.location)
+      ctx.addIssue({ code: 'custom', path: ['address'], message: 'an address or a location is required' });
   });
 export type SubmitComplaintInput = z.infer<typeof submitComplaintInput>;
 
@@ -193,7 +216,9 @@ export function seesPersonalData(caller: RequestCaller, complaint: ComplaintReco
 }
 
 /** 张三丰 → 张**: the surname stays, so a caller can still be addressed politely. */
-export const maskName = (name: string): string => (name.length <= 1 ? '*' : `${[...name][0]}${'*'.repeat(Math.max([...name].length - 1, 1))}`);
+export const maskName = (name: string): string =>
+  name.length <= 1 ? '*' : `${[...name][0]}${'*'.repeat(Math.max([...name].length - 1, 1))}`;
 
 /** 13812345678 → 138****5678. */
-export const maskPhone = (phone: string): string => (phone.length <= 7 ? '*'.repeat(phone.length) : `${phone.slice(0, 3)}${'*'.repeat(phone.length - 7)}${phone.slice(-4)}`);
+export const maskPhone = (phone: string): string =>
+  phone.length <= 7 ? '*'.repeat(phone.length) : `${phone.slice(0, 3)}${'*'.repeat(phone.length - 7)}${phone.slice(-4)}`;

@@ -82,11 +82,13 @@ describe('duplicate candidates', () => {
   });
 
   it('given dissimilar wording far within the radius, then the score stays under the minimum', () => {
-    expect(scoreDuplicate(subject, complaint({ title: '快餐店', description: '排风扇', lat: 39.8725, lng: 116.3620 }), settings)).toBeNull();
+    expect(scoreDuplicate(subject, complaint({ title: '快餐店', description: '排风扇', lat: 39.8725, lng: 116.362 }), settings)).toBeNull();
   });
 
   it('given the same caller, then the reason is given', () => {
-    expect(scoreDuplicate(complaint({ id: 'new', complainantId: 'p' }), complaint({ complainantId: 'p' }), settings)!.reasons).toContain('SAME_CALLER');
+    expect(scoreDuplicate(complaint({ id: 'new', complainantId: 'p' }), complaint({ complainantId: 'p' }), settings)!.reasons).toContain(
+      'SAME_CALLER',
+    );
   });
 
   it('when candidates are listed, then merged reports are left out and the best comes first', () => {
@@ -97,7 +99,12 @@ describe('duplicate candidates', () => {
   });
 
   it('given the same caller three times in one case, then the threshold is reached', () => {
-    const group = [complaint({ complainantId: 'p' }), complaint({ complainantId: 'q' }), complaint({ complainantId: 'p' }), complaint({ complainantId: 'p' })];
+    const group = [
+      complaint({ complainantId: 'p' }),
+      complaint({ complainantId: 'q' }),
+      complaint({ complainantId: 'p' }),
+      complaint({ complainantId: 'p' }),
+    ];
     expect(callsBySameCaller('p', group)).toBe(REPEAT_CALL_THRESHOLD);
     expect(callsBySameCaller(null, group)).toBe(0);
   });
@@ -105,7 +112,10 @@ describe('duplicate candidates', () => {
 
 describe('channel details', () => {
   it('given a hotline call, then the agent is the caller and a withheld number is null', () => {
-    expect(channelDetailsFromInput('HOTLINE', { hotline: { callId: 'c1' } }, 'agent-7')).toEqual({ ok: true, details: { channel: 'HOTLINE', callId: 'c1', callerNumber: null, agentId: 'agent-7' } });
+    expect(channelDetailsFromInput('HOTLINE', { hotline: { callId: 'c1' } }, 'agent-7')).toEqual({
+      ok: true,
+      details: { channel: 'HOTLINE', callId: 'c1', callerNumber: null, agentId: 'agent-7' },
+    });
   });
 
   it('given no details, then none are recorded', () => {
@@ -117,7 +127,10 @@ describe('channel details', () => {
   });
 
   it('given a sensor without a numeric reading, then the field is named', () => {
-    expect(channelDetailsFromInput('SENSOR', { sensor: { deviceId: 'd', reading: 'loud', threshold: 1 } }, 'a')).toMatchObject({ ok: false, path: 'sensor.reading' });
+    expect(channelDetailsFromInput('SENSOR', { sensor: { deviceId: 'd', reading: 'loud', threshold: 1 } }, 'a')).toMatchObject({
+      ok: false,
+      path: 'sensor.reading',
+    });
   });
 });
 
@@ -129,15 +142,20 @@ describe('complainants', () => {
 });
 
 describe('urgency and corrections', () => {
-  const suggestion = (emergency: ClassificationSuggestion['emergency'], urgency: 'URGENT' | 'GENERAL' = 'GENERAL'): ClassificationSuggestion => ({
+  const suggestion = (
+    emergency: ClassificationSuggestion['emergency'],
+    urgency: 'URGENT' | 'GENERAL' = 'GENERAL',
+  ): ClassificationSuggestion => ({
     category: { value: 'other', confidence: 1 },
     alternatives: [],
     type: { value: 'HELP', confidence: 1 },
     urgency: { value: urgency, confidence: 1 },
     emergency,
   });
-  it('given an emergency, then URGENT wins over the agent', () => expect(decideUrgency('GENERAL', suggestion('fire', 'URGENT'))).toBe('URGENT'));
-  it('given no emergency, then the agent wins over the suggestion', () => expect(decideUrgency('COMPLEX', suggestion(null))).toBe('COMPLEX'));
+  it('given an emergency, then URGENT wins over the agent', () =>
+    expect(decideUrgency('GENERAL', suggestion('fire', 'URGENT'))).toBe('URGENT'));
+  it('given no emergency, then the agent wins over the suggestion', () =>
+    expect(decideUrgency('COMPLEX', suggestion(null))).toBe('COMPLEX'));
   it('given no choice, then the suggestion is taken', () => expect(decideUrgency(null, suggestion(null, 'URGENT'))).toBe('URGENT'));
   it.each([
     ['dispatched', { dispatchedAt: at('2026-03-02T09:00:00Z') }],
@@ -155,7 +173,7 @@ describe('Chinese text search', () => {
   });
   it('when a query is tokenised, then Han runs become bigrams and other words stay, stripped of query operators', () => {
     expect(queryTokens('工地打桩 PM2.5')).toEqual(expect.arrayContaining(['工地', '地打', '打桩', 'pm2.5']));
-    expect(queryTokens("a&b|c")).not.toContain('&');
+    expect(queryTokens('a&b|c')).not.toContain('&');
     expect(queryTokens('桩')).toEqual(['桩']);
   });
   it('when texts share wording, then their bigram similarity is higher', () => {
@@ -182,14 +200,17 @@ describe('taxonomy edits', () => {
   ];
   it('given the tree, then descendants follow parent links', () => expect(categoryDescendants(all, 'a')).toEqual(['a', 'a.b', 'a.b.c']));
   it('given a move under its own descendant, then it is refused', () => expect(validateMove(all, 'a', 'a.b.c')).toMatch(/itself/));
-  it('given a move that deepens the tree past three levels, then it is refused', () => expect(validateMove(all, 'a', 'd')).toMatch(/3 levels/));
+  it('given a move that deepens the tree past three levels, then it is refused', () =>
+    expect(validateMove(all, 'a', 'd')).toMatch(/3 levels/));
   it('given a move to the top, then it is allowed', () => expect(validateMove(all, 'a.b', null)).toBeNull());
   it('given an unknown parent, then it is refused', () => expect(validateMove(all, 'd', 'zz')).toMatch(/unknown/));
 });
 
 describe('placing an address', () => {
   const map = new RegionMap(demoRegions());
-  it('given a community named in the address, then it is placed there', () => expect(map.locateAddress('110199', '安华里社区3号楼')?.communityId).toBe('110199-001-01'));
-  it('given the name without 社区, then it is still found', () => expect(map.locateAddress('110199', '和平里5号院')?.communityId).toBe('110199-002-01'));
+  it('given a community named in the address, then it is placed there', () =>
+    expect(map.locateAddress('110199', '安华里社区3号楼')?.communityId).toBe('110199-001-01'));
+  it('given the name without 社区, then it is still found', () =>
+    expect(map.locateAddress('110199', '和平里5号院')?.communityId).toBe('110199-002-01'));
   it('given no known name, then it is not placed', () => expect(map.locateAddress('110199', '某某路1号')).toBeNull());
 });

@@ -21,7 +21,10 @@ export interface DuplicateCandidate {
   textSimilarity: number;
 }
 
-type Subject = Pick<ComplaintRecord, 'id' | 'district' | 'categoryId' | 'title' | 'description' | 'lat' | 'lng' | 'gridId' | 'communityId' | 'complainantId' | 'receivedAt'>;
+type Subject = Pick<
+  ComplaintRecord,
+  'id' | 'district' | 'categoryId' | 'title' | 'description' | 'lat' | 'lng' | 'gridId' | 'communityId' | 'complainantId' | 'receivedAt'
+>;
 
 const topOf = (categoryId: string) => categoryId.split('.')[0]!;
 
@@ -52,13 +55,27 @@ export function scoreDuplicate(subject: Subject, other: ComplaintRecord, setting
   const textSimilarity = bigramJaccard(`${subject.title} ${subject.description}`, `${other.title} ${other.description}`);
   if (textSimilarity >= 0.15) reasons.push('SIMILAR_TEXT');
   if (subject.complainantId && subject.complainantId === other.complainantId) reasons.push('SAME_CALLER');
-  const score = Math.min(1, 0.55 * Math.min(1, textSimilarity * 2) + 0.3 * closeness + (other.categoryId === subject.categoryId ? 0.15 : 0.05));
+  const score = Math.min(
+    1,
+    0.55 * Math.min(1, textSimilarity * 2) + 0.3 * closeness + (other.categoryId === subject.categoryId ? 0.15 : 0.05),
+  );
   if (score < settings.minScore) return null;
-  return { complaint: other, score: Math.round(score * 1000) / 1000, reasons, distanceMeters: distanceMeters === null ? null : Math.round(distanceMeters), textSimilarity: Math.round(textSimilarity * 1000) / 1000 };
+  return {
+    complaint: other,
+    score: Math.round(score * 1000) / 1000,
+    reasons,
+    distanceMeters: distanceMeters === null ? null : Math.round(distanceMeters),
+    textSimilarity: Math.round(textSimilarity * 1000) / 1000,
+  };
 }
 
 /** The candidates among `others`, best first, at most `limit`. A merged report stands for its case, so it is left out. */
-export function findDuplicates(subject: Subject, others: readonly ComplaintRecord[], settings: DuplicateSettings, limit = 5): DuplicateCandidate[] {
+export function findDuplicates(
+  subject: Subject,
+  others: readonly ComplaintRecord[],
+  settings: DuplicateSettings,
+  limit = 5,
+): DuplicateCandidate[] {
   return others
     .filter((o) => o.mergedIntoId === null)
     .map((o) => scoreDuplicate(subject, o, settings))

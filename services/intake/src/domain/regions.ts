@@ -71,7 +71,8 @@ export class RegionMap {
   /** The region and its ancestors, district first. */
   path(id: string): RegionRecord[] {
     const path: RegionRecord[] = [];
-    for (let region = this.byId.get(id); region; region = region.parentId ? this.byId.get(region.parentId) : undefined) path.unshift(region);
+    for (let region = this.byId.get(id); region; region = region.parentId ? this.byId.get(region.parentId) : undefined)
+      path.unshift(region);
     return path;
   }
 

@@ -6,5 +6,7 @@ import type { IntakeStore, IntakeTx } from '../store/intake-store';
  * intake are refused. Runs inside the inbox transaction, so a redelivered event changes nothing.
  */
 export const createHandlers = (store: IntakeStore) => [
-  on(WorkOrderDispatched, async (event, tx: IntakeTx) => store.markDispatched(tx, event.data.complaintId, new Date(event.data.dispatchedAt))),
+  on(WorkOrderDispatched, async (event, tx: IntakeTx) =>
+    store.markDispatched(tx, event.data.complaintId, new Date(event.data.dispatchedAt)),
+  ),
 ];

@@ -17,7 +17,11 @@ import type {
 } from '../generated/graphql';
 
 const emergencyRule = (id: string | null): EmergencyRule | null =>
-  id === null ? null : ({ 'gas-leak': 'GAS_LEAK', fire: 'FIRE', trapped: 'TRAPPED' } as const satisfies Record<EmergencyRuleId, EmergencyRule>)[id as EmergencyRuleId] ?? null;
+  id === null
+    ? null
+    : (({ 'gas-leak': 'GAS_LEAK', fire: 'FIRE', trapped: 'TRAPPED' } as const satisfies Record<EmergencyRuleId, EmergencyRule>)[
+        id as EmergencyRuleId
+      ] ?? null);
 
 /** Name and phone shown in full only to those who need them (see seesPersonalData), masked for the rest. */
 async function complainantOf(c: ComplaintRecord, caller: RequestCaller, loaders: IntakeContext['loaders']): Promise<ComplainantView> {
@@ -45,7 +49,8 @@ export const Complaint: ComplaintResolvers = {
   complainant: (c, _, { caller, loaders }) => complainantOf(c, caller, loaders),
   channelDetails(c, _, { caller }) {
     const d = c.channelDetails;
-    if (d?.channel === 'HOTLINE' && d.callerNumber && !seesPersonalData(caller, c)) return { ...d, callerNumber: maskPhone(d.callerNumber) };
+    if (d?.channel === 'HOTLINE' && d.callerNumber && !seesPersonalData(caller, c))
+      return { ...d, callerNumber: maskPhone(d.callerNumber) };
     return d;
   },
   classification: (c) => c,
@@ -109,7 +114,10 @@ export const ChannelDetails: ChannelDetailsResolvers = {
 };
 
 export const ClassificationSuggestion: ClassificationSuggestionResolvers = {
-  category: async (s, _, { loaders }) => ({ category: (await loaders.category.load(s.category.value))!, confidence: s.category.confidence }),
+  category: async (s, _, { loaders }) => ({
+    category: (await loaders.category.load(s.category.value))!,
+    confidence: s.category.confidence,
+  }),
   async alternatives(s, _, { loaders }) {
     const categories = await Promise.all(s.alternatives.map((a) => loaders.category.load(a.value)));
     return s.alternatives.flatMap((a, i) => (categories[i] ? [{ category: categories[i], confidence: a.confidence }] : []));

@@ -37,8 +37,17 @@ const toComplaint = (row: Prisma.ComplaintGetPayload<object>): ComplaintRecord =
   const details = row.channelDetails === null ? null : channelDetails.safeParse(row.channelDetails);
   return { ...row, channelDetails: details?.success ? details.data : null } as ComplaintRecord;
 };
-const toRegion = (row: Prisma.RegionGetPayload<object>): RegionRecord => ({ ...row, level: row.level as RegionLevel, areaType: row.areaType as RegionRecord['areaType'], boundary: (row.boundary ?? null) as Polygon | MultiPolygon | null });
-const toData = (c: Partial<ComplaintRecord>) => ({ ...c, channelDetails: c.channelDetails === undefined ? undefined : ((c.channelDetails ?? null) as Prisma.InputJsonValue) }) as Prisma.ComplaintUncheckedCreateInput;
+const toRegion = (row: Prisma.RegionGetPayload<object>): RegionRecord => ({
+  ...row,
+  level: row.level as RegionLevel,
+  areaType: row.areaType as RegionRecord['areaType'],
+  boundary: (row.boundary ?? null) as Polygon | MultiPolygon | null,
+});
+const toData = (c: Partial<ComplaintRecord>) =>
+  ({
+    ...c,
+    channelDetails: c.channelDetails === undefined ? undefined : ((c.channelDetails ?? null) as Prisma.InputJsonValue),
+  }) as Prisma.ComplaintUncheckedCreateInput;
 const idRow = z.object({ id: z.string() });
 
 /** Intake's SQL, and nothing else: no rules here. */
@@ -46,15 +55,20 @@ export function createIntakeStore(prisma: PrismaClient) {
   /** Full-text matches: the 'simple' tsvector of the token column, so each Chinese token matches as written. */
   async function matchingIds(q: ComplaintQuery): Promise<string[]> {
     const query = q.searchTokens!.join(' & ');
-    const rows = await prisma.$queryRaw`SELECT id::text AS id FROM complaint WHERE district = ${q.district} AND to_tsvector('simple', search_text) @@ to_tsquery('simple', ${query})`;
-    return z.array(idRow).parse(rows).map((r) => r.id);
+    const rows =
+      await prisma.$queryRaw`SELECT id::text AS id FROM complaint WHERE district = ${q.district} AND to_tsvector('simple', search_text) @@ to_tsquery('simple', ${query})`;
+    return z
+      .array(idRow)
+      .parse(rows)
+      .map((r) => r.id);
   }
   async function where(q: ComplaintQuery): Promise<Prisma.ComplaintWhereInput> {
     const and: Prisma.ComplaintWhereInput[] = [{ district: q.district }];
     if (q.channel) and.push({ channel: q.channel });
     if (q.urgency) and.push({ urgency: q.urgency });
     if (q.categoryIds) and.push({ categoryId: { in: q.categoryIds } });
-    if (q.regionIds) and.push({ OR: [{ streetId: { in: q.regionIds } }, { communityId: { in: q.regionIds } }, { gridId: { in: q.regionIds } }] });
+    if (q.regionIds)
+      and.push({ OR: [{ streetId: { in: q.regionIds } }, { communityId: { in: q.regionIds } }, { gridId: { in: q.regionIds } }] });
     if (q.receivedFrom) and.push({ receivedAt: { gte: q.receivedFrom } });
     if (q.receivedTo) and.push({ receivedAt: { lt: q.receivedTo } });
     if (q.unplaced) and.push({ streetId: null, status: 'RECEIVED', mergedIntoId: null });
@@ -71,7 +85,10 @@ export function createIntakeStore(prisma: PrismaClient) {
      * cannot be overwritten; false when it no longer held.
      */
     async updateComplaintIf(tx: IntakeTx, id: string, guard: Prisma.ComplaintWhereInput, data: Partial<ComplaintRecord>): Promise<boolean> {
-      const { count } = await tx.complaint.updateMany({ where: { AND: [{ id }, guard] }, data: toData(data) as Prisma.ComplaintUpdateManyMutationInput });
+      const { count } = await tx.complaint.updateMany({
+        where: { AND: [{ id }, guard] },
+        data: toData(data) as Prisma.ComplaintUpdateManyMutationInput,
+      });
       return count === 1;
     },
     async complaintsByIds(ids: readonly string[]): Promise<ComplaintRecord[]> {
@@ -80,13 +97,17 @@ export function createIntakeStore(prisma: PrismaClient) {
     },
     /** A case and every report merged into it. */
     async caseGroup(tx: IntakeTx, caseId: string): Promise<ComplaintRecord[]> {
-      return (await tx.complaint.findMany({ where: { OR: [{ id: caseId }, { mergedIntoId: caseId }] }, orderBy: { receivedAt: 'asc' } })).map(toComplaint);
+      return (
+        await tx.complaint.findMany({ where: { OR: [{ id: caseId }, { mergedIntoId: caseId }] }, orderBy: { receivedAt: 'asc' } })
+      ).map(toComplaint);
     },
     async mergedIntoCount(tx: IntakeTx, caseId: string): Promise<number> {
       return tx.complaint.count({ where: { mergedIntoId: caseId } });
     },
     async mergedInto(caseIds: readonly string[]): Promise<ComplaintRecord[]> {
-      return (await prisma.complaint.findMany({ where: { mergedIntoId: { in: [...caseIds] } }, orderBy: { receivedAt: 'asc' } })).map(toComplaint);
+      return (await prisma.complaint.findMany({ where: { mergedIntoId: { in: [...caseIds] } }, orderBy: { receivedAt: 'asc' } })).map(
+        toComplaint,
+      );
     },
     /** Reports of one district and top-level category received in [from, to): the pool duplicates are sought in. */
     async duplicatePool(district: string, categoryIds: string[], from: Date, to: Date, limit = 500): Promise<ComplaintRecord[]> {
@@ -101,7 +122,12 @@ export function createIntakeStore(prisma: PrismaClient) {
     async listComplaints(q: ComplaintQuery): Promise<{ rows: ComplaintRecord[]; total: number }> {
       const base = await where(q);
       const page: Prisma.ComplaintWhereInput = q.before
-        ? { AND: [base, { OR: [{ receivedAt: { lt: q.before.receivedAt } }, { receivedAt: q.before.receivedAt, id: { lt: q.before.id } }] }] }
+        ? {
+            AND: [
+              base,
+              { OR: [{ receivedAt: { lt: q.before.receivedAt } }, { receivedAt: q.before.receivedAt, id: { lt: q.before.id } }] },
+            ],
+          }
         : base;
       const [rows, total] = await Promise.all([
         prisma.complaint.findMany({ where: page, orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }], take: q.limit }),
@@ -127,7 +153,11 @@ export function createIntakeStore(prisma: PrismaClient) {
       return prisma.complainant.findMany({ where: { id: { in: [...ids] } } });
     },
     async complaintCountsByComplainants(ids: readonly string[]): Promise<Array<{ complainantId: string; count: number }>> {
-      const groups = await prisma.complaint.groupBy({ by: ['complainantId'], where: { complainantId: { in: [...ids] } }, _count: { _all: true } });
+      const groups = await prisma.complaint.groupBy({
+        by: ['complainantId'],
+        where: { complainantId: { in: [...ids] } },
+        _count: { _all: true },
+      });
       return groups.map((g) => ({ complainantId: g.complainantId!, count: g._count._all }));
     },
 
@@ -157,7 +187,11 @@ export function createIntakeStore(prisma: PrismaClient) {
     async insertCategory(tx: IntakeTx, category: CategoryRecord): Promise<void> {
       await tx.category.create({ data: category });
     },
-    async updateCategory(tx: IntakeTx, id: string, data: Partial<Pick<CategoryRecord, 'name' | 'parentId' | 'position'>>): Promise<CategoryRecord> {
+    async updateCategory(
+      tx: IntakeTx,
+      id: string,
+      data: Partial<Pick<CategoryRecord, 'name' | 'parentId' | 'position'>>,
+    ): Promise<CategoryRecord> {
       return tx.category.update({ where: { id }, data });
     },
     async countChildren(tx: IntakeTx, parentId: string | null): Promise<number> {

@@ -36,7 +36,13 @@ import {
 } from '../domain/complaint';
 import { channelDetailsFromInput } from '../domain/channels';
 import { phoneHash, type ComplainantRecord } from '../domain/complainant';
-import { callsBySameCaller, findDuplicates, REPEAT_CALL_THRESHOLD, type DuplicateCandidate, type DuplicateSettings } from '../domain/duplicates';
+import {
+  callsBySameCaller,
+  findDuplicates,
+  REPEAT_CALL_THRESHOLD,
+  type DuplicateCandidate,
+  type DuplicateSettings,
+} from '../domain/duplicates';
 import { rankKnowledge } from '../domain/knowledge';
 import { queryTokens, searchTokens } from '../domain/text';
 import { categoryDescendants, validateMove, newCategoryInput } from '../domain/categories';
@@ -124,12 +130,21 @@ export function createIntakeManager(deps: IntakeManagerDeps) {
 
   async function duplicatesOf(c: ComplaintRecord): Promise<DuplicateCandidate[]> {
     const window = deps.duplicates.windowHours * 3_600_000;
-    const pool = await store.duplicatePool(c.district, await categoryFamily(c.categoryId), new Date(c.receivedAt.getTime() - window), new Date(c.receivedAt.getTime() + window));
+    const pool = await store.duplicatePool(
+      c.district,
+      await categoryFamily(c.categoryId),
+      new Date(c.receivedAt.getTime() - window),
+      new Date(c.receivedAt.getTime() + window),
+    );
     return findDuplicates(c, pool, deps.duplicates);
   }
 
   /** Finds the caller by phone (stored once), or records them; null for an anonymous report. */
-  async function complainantFor(tx: IntakeTx, district: string, person: { name?: string | null; phone?: string | null; anonymous: boolean }): Promise<string | null> {
+  async function complainantFor(
+    tx: IntakeTx,
+    district: string,
+    person: { name?: string | null; phone?: string | null; anonymous: boolean },
+  ): Promise<string | null> {
     if (person.anonymous || (!person.name && !person.phone)) return null;
     if (person.phone) {
       const hash = phoneHash(person.phone);
@@ -138,17 +153,32 @@ export function createIntakeManager(deps: IntakeManagerDeps) {
         if (person.name && person.name !== known.name) await store.renameComplainant(tx, known.id, person.name);
         return known.id;
       }
-      const record: ComplainantRecord = { id: newId(), district, phoneHash: hash, name: person.name ?? null, phone: person.phone, createdAt: deps.now() };
+      const record: ComplainantRecord = {
+        id: newId(),
+        district,
+        phoneHash: hash,
+        name: person.name ?? null,
+        phone: person.phone,
+        createdAt: deps.now(),
+      };
       await store.insertComplainant(tx, record);
       return record.id;
     }
-    const record: ComplainantRecord = { id: newId(), district, phoneHash: null, name: person.name ?? null, phone: null, createdAt: deps.now() };
+    const record: ComplainantRecord = {
+      id: newId(),
+      district,
+      phoneHash: null,
+      name: person.name ?? null,
+      phone: null,
+      createdAt: deps.now(),
+    };
     await store.insertComplainant(tx, record);
     return record.id;
   }
 
   const placeText = (district: string, location: { lat: number; lng: number } | null, address: string | null): Placement | null =>
-    (location ? deps.regions().locate(location.lat, location.lng) : null) ?? (address ? deps.regions().locateAddress(district, address) : null);
+    (location ? deps.regions().locate(location.lat, location.lng) : null) ??
+    (address ? deps.regions().locateAddress(district, address) : null);
 
   return {
     suggest(caller: RequestCaller, text: unknown): ClassificationSuggestion {
@@ -168,7 +198,8 @@ export function createIntakeManager(deps: IntakeManagerDeps) {
       if (!details.ok) throw badInput(`input.channelDetails.${details.path}`, details.message);
       const suggestion = deps.classifier.suggest(`${input.title}。${input.description}`);
       if (input.categoryId) await requireCategory(input.categoryId, 'input.categoryId');
-      else if (!(await store.categoriesByIds([suggestion.category.value])).length) throw badInput('input.categoryId', 'is required: the suggested category is not in the taxonomy');
+      else if (!(await store.categoriesByIds([suggestion.category.value])).length)
+        throw badInput('input.categoryId', 'is required: the suggested category is not in the taxonomy');
       if (input.closeAtIntake?.knowledgeArticleId && !(await store.knowledgeByIds([input.closeAtIntake.knowledgeArticleId])).length)
         throw badInput('input.closeAtIntake.knowledgeArticleId', `unknown knowledge article "${input.closeAtIntake.knowledgeArticleId}"`);
       // An unresolved place is still taken in; it waits in the placement queue.
@@ -193,7 +224,14 @@ export function createIntakeManager(deps: IntakeManagerDeps) {
         });
         await store.insertComplaint(tx, complaint);
         if (complaint.status === 'CLOSED_AT_INTAKE')
-          return [event(ComplaintClosedAtIntake, complaint, agent.sub, { complaintId: complaint.id, answer: complaint.closedAnswer!, knowledgeArticleId: complaint.knowledgeArticleId, closedAt: now.toISOString() })];
+          return [
+            event(ComplaintClosedAtIntake, complaint, agent.sub, {
+              complaintId: complaint.id,
+              answer: complaint.closedAnswer!,
+              knowledgeArticleId: complaint.knowledgeArticleId,
+              closedAt: now.toISOString(),
+            }),
+          ];
         return [
           event(ComplaintReceived, complaint, agent.sub, {
             complaintId: complaint.id,
@@ -240,7 +278,14 @@ export function createIntakeManager(deps: IntakeManagerDeps) {
         lat: location?.lat ?? null,
         lng: location?.lng ?? null,
         // A new place that resolves nowhere puts the complaint back in the placement queue.
-        ...(replace ? { streetId: placement?.streetId ?? null, communityId: placement?.communityId ?? null, gridId: placement?.gridId ?? null, areaType: placement?.areaType ?? null } : {}),
+        ...(replace
+          ? {
+              streetId: placement?.streetId ?? null,
+              communityId: placement?.communityId ?? null,
+              gridId: placement?.gridId ?? null,
+              areaType: placement?.areaType ?? null,
+            }
+          : {}),
         emergencyRule: suggestion.emergency ?? current.emergencyRule,
         searchText: searchTokens(title, description),
         updatedAt: now,
@@ -249,7 +294,9 @@ export function createIntakeManager(deps: IntakeManagerDeps) {
         const { id: _, ...changes } = next;
         if (!(await store.updateComplaintIf(tx, id, { dispatchedAt: null, mergedIntoId: null, status: 'RECEIVED' }, changes)))
           throw conflict(`complaint ${id} cannot be corrected: it was dispatched, merged or closed meanwhile`);
-        return [event(ComplaintUpdated, next, editor.sub, { complaintId: id, ...routingChanges(current, next), updatedAt: now.toISOString() })];
+        return [
+          event(ComplaintUpdated, next, editor.sub, { complaintId: id, ...routingChanges(current, next), updatedAt: now.toISOString() }),
+        ];
       });
       return next;
     },
@@ -259,11 +306,13 @@ export function createIntakeManager(deps: IntakeManagerDeps) {
       const editor = requireRole(caller, ...editors);
       const input = parseInput(placeInput, rawInput, 'input');
       const current = await loadOwn(editor, id, 'id');
-      if (current.mergedIntoId || current.status === 'CLOSED_AT_INTAKE') throw conflict(`complaint ${id} cannot be placed: ${whyNotEditable(current)}`);
+      if (current.mergedIntoId || current.status === 'CLOSED_AT_INTAKE')
+        throw conflict(`complaint ${id} cannot be placed: ${whyNotEditable(current)}`);
       let placement: Placement | null;
       if (input.regionId) {
         const region = deps.regions().get(input.regionId);
-        if (!region || region.district !== current.district || region.level === 'DISTRICT') throw badInput('input.regionId', `"${input.regionId}" is not a street, community or grid of district ${current.district}`);
+        if (!region || region.district !== current.district || region.level === 'DISTRICT')
+          throw badInput('input.regionId', `"${input.regionId}" is not a street, community or grid of district ${current.district}`);
         placement = deps.regions().placementOf(region.id);
       } else {
         placement = deps.regions().locate(input.location!.lat, input.location!.lng);
@@ -277,8 +326,29 @@ export function createIntakeManager(deps: IntakeManagerDeps) {
         updatedAt: now,
       };
       await commit(async (tx) => {
-        await store.updateComplaintIf(tx, id, {}, { streetId: next.streetId, communityId: next.communityId, gridId: next.gridId, areaType: next.areaType, lat: next.lat, lng: next.lng, updatedAt: now });
-        return [event(ComplaintUpdated, next, editor.sub, { complaintId: id, region: regionPathOf(next), areaType: next.areaType, location: locationOf(next), updatedAt: now.toISOString() })];
+        await store.updateComplaintIf(
+          tx,
+          id,
+          {},
+          {
+            streetId: next.streetId,
+            communityId: next.communityId,
+            gridId: next.gridId,
+            areaType: next.areaType,
+            lat: next.lat,
+            lng: next.lng,
+            updatedAt: now,
+          },
+        );
+        return [
+          event(ComplaintUpdated, next, editor.sub, {
+            complaintId: id,
+            region: regionPathOf(next),
+            areaType: next.areaType,
+            location: locationOf(next),
+            updatedAt: now.toISOString(),
+          }),
+        ];
       });
       return next;
     },
@@ -293,13 +363,41 @@ export function createIntakeManager(deps: IntakeManagerDeps) {
       const current = await loadOwn(agent, id, 'complaintId');
       const why = whyNotEditable(current);
       if (why) throw conflict(`complaint ${id} cannot be closed at intake: ${why}`);
-      if (input.knowledgeArticleId && !(await store.knowledgeByIds([input.knowledgeArticleId])).length) throw badInput('input.knowledgeArticleId', `unknown knowledge article "${input.knowledgeArticleId}"`);
+      if (input.knowledgeArticleId && !(await store.knowledgeByIds([input.knowledgeArticleId])).length)
+        throw badInput('input.knowledgeArticleId', `unknown knowledge article "${input.knowledgeArticleId}"`);
       const now = deps.now();
-      const next: ComplaintRecord = { ...current, status: 'CLOSED_AT_INTAKE', closedAnswer: input.answer, knowledgeArticleId: input.knowledgeArticleId, closedAt: now, updatedAt: now };
+      const next: ComplaintRecord = {
+        ...current,
+        status: 'CLOSED_AT_INTAKE',
+        closedAnswer: input.answer,
+        knowledgeArticleId: input.knowledgeArticleId,
+        closedAt: now,
+        updatedAt: now,
+      };
       await commit(async (tx) => {
-        if (!(await store.updateComplaintIf(tx, id, { dispatchedAt: null, mergedIntoId: null, status: 'RECEIVED' }, { status: next.status, closedAnswer: next.closedAnswer, knowledgeArticleId: next.knowledgeArticleId, closedAt: now, updatedAt: now })))
+        if (
+          !(await store.updateComplaintIf(
+            tx,
+            id,
+            { dispatchedAt: null, mergedIntoId: null, status: 'RECEIVED' },
+            {
+              status: next.status,
+              closedAnswer: next.closedAnswer,
+              knowledgeArticleId: next.knowledgeArticleId,
+              closedAt: now,
+              updatedAt: now,
+            },
+          ))
+        )
           throw conflict(`complaint ${id} cannot be closed at intake: it was dispatched, merged or closed meanwhile`);
-        return [event(ComplaintClosedAtIntake, next, agent.sub, { complaintId: id, answer: input.answer, knowledgeArticleId: input.knowledgeArticleId, closedAt: now.toISOString() })];
+        return [
+          event(ComplaintClosedAtIntake, next, agent.sub, {
+            complaintId: id,
+            answer: input.answer,
+            knowledgeArticleId: input.knowledgeArticleId,
+            closedAt: now.toISOString(),
+          }),
+        ];
       });
       return next;
     },
@@ -316,7 +414,10 @@ export function createIntakeManager(deps: IntakeManagerDeps) {
       const target = await loadOwn(editor, intoId, 'intoComplaintId');
       if (report.district !== target.district) throw badInput('intoComplaintId', 'must be in the same district');
       if (report.mergedIntoId) throw conflict(`complaint ${id} is already merged into ${report.mergedIntoId}`);
-      if (target.mergedIntoId) throw conflict(`complaint ${intoId} is itself merged into ${target.mergedIntoId}; merge into that case`, { caseId: target.mergedIntoId });
+      if (target.mergedIntoId)
+        throw conflict(`complaint ${intoId} is itself merged into ${target.mergedIntoId}; merge into that case`, {
+          caseId: target.mergedIntoId,
+        });
       if (target.status === 'CLOSED_AT_INTAKE') throw conflict(`complaint ${intoId} was closed at intake; it cannot take reports`);
       const now = deps.now();
       let escalated = false;
@@ -324,9 +425,12 @@ export function createIntakeManager(deps: IntakeManagerDeps) {
       let kase = target;
       await commit(async (tx) => {
         if ((await store.mergedIntoCount(tx, id)) > 0) throw conflict(`complaint ${id} has reports merged into it; unmerge them first`);
-        if (!(await store.updateComplaintIf(tx, id, { mergedIntoId: null }, { mergedIntoId: intoId, mergedAt: now, updatedAt: now }))) throw conflict(`complaint ${id} was merged meanwhile`);
+        if (!(await store.updateComplaintIf(tx, id, { mergedIntoId: null }, { mergedIntoId: intoId, mergedAt: now, updatedAt: now })))
+          throw conflict(`complaint ${id} was merged meanwhile`);
         merged = { ...report, mergedIntoId: intoId, mergedAt: now, updatedAt: now };
-        const events: Envelope[] = [event(ComplaintMerged, merged, editor.sub, { complaintId: id, intoComplaintId: intoId, mergedAt: now.toISOString() })];
+        const events: Envelope[] = [
+          event(ComplaintMerged, merged, editor.sub, { complaintId: id, intoComplaintId: intoId, mergedAt: now.toISOString() }),
+        ];
         const calls = callsBySameCaller(report.complainantId, await store.caseGroup(tx, intoId));
         if (calls >= REPEAT_CALL_THRESHOLD && !target.escalatedAt) {
           await store.updateComplaintIf(tx, intoId, { escalatedAt: null }, { escalatedAt: now, updatedAt: now });
@@ -347,7 +451,8 @@ export function createIntakeManager(deps: IntakeManagerDeps) {
       const now = deps.now();
       const next: ComplaintRecord = { ...report, mergedIntoId: null, mergedAt: null, updatedAt: now };
       await commit(async (tx) => {
-        if (!(await store.updateComplaintIf(tx, id, { mergedIntoId: from }, { mergedIntoId: null, mergedAt: null, updatedAt: now }))) throw conflict(`complaint ${id} was unmerged meanwhile`);
+        if (!(await store.updateComplaintIf(tx, id, { mergedIntoId: from }, { mergedIntoId: null, mergedAt: null, updatedAt: now })))
+          throw conflict(`complaint ${id} was unmerged meanwhile`);
         return [event(ComplaintUnmerged, next, editor.sub, { complaintId: id, fromComplaintId: from, unmergedAt: now.toISOString() })];
       });
       const [kase] = await store.complaintsByIds([from]);
@@ -416,7 +521,14 @@ export function createIntakeManager(deps: IntakeManagerDeps) {
         regionIds = deps.regions().descendants(region.id);
       }
       const categoryIds = filter.categoryId ? categoryDescendants(await store.allCategories(), filter.categoryId) : null;
-      return page(reader, args, { channel: filter.channel, urgency: filter.urgency, categoryIds, regionIds, receivedFrom: filter.receivedFrom, receivedTo: filter.receivedTo });
+      return page(reader, args, {
+        channel: filter.channel,
+        urgency: filter.urgency,
+        categoryIds,
+        regionIds,
+        receivedFrom: filter.receivedFrom,
+        receivedTo: filter.receivedTo,
+      });
     },
 
     async placementQueue(caller: RequestCaller, args: { first?: unknown; after?: unknown }) {
@@ -432,7 +544,11 @@ export function createIntakeManager(deps: IntakeManagerDeps) {
     },
   };
 
-  async function page(reader: Caller, args: { first?: unknown; after?: unknown }, query: Omit<Parameters<IntakeStore['listComplaints']>[0], 'district' | 'limit' | 'before'>) {
+  async function page(
+    reader: Caller,
+    args: { first?: unknown; after?: unknown },
+    query: Omit<Parameters<IntakeStore['listComplaints']>[0], 'district' | 'limit' | 'before'>,
+  ) {
     const p = parseInput(pageArgs, { first: args.first ?? undefined, after: args.after ?? undefined });
     const cursor = decodeCursor(p.after);
     const { rows, total } = await store.listComplaints({
@@ -447,14 +563,22 @@ export function createIntakeManager(deps: IntakeManagerDeps) {
 
 /** The routing fields (those dispatch and analytics read) that differ, as ComplaintUpdated carries them. */
 function routingChanges(before: ComplaintRecord, after: ComplaintRecord) {
-  const changes: { categoryId?: string; type?: ComplaintRecord['type']; urgency?: ComplaintRecord['urgency']; region?: { district: string; street: string | null; community: string | null; grid: string | null }; areaType?: ComplaintRecord['areaType']; location?: { lat: number; lng: number } | null } = {};
+  const changes: {
+    categoryId?: string;
+    type?: ComplaintRecord['type'];
+    urgency?: ComplaintRecord['urgency'];
+    region?: { district: string; street: string | null; community: string | null; grid: string | null };
+    areaType?: ComplaintRecord['areaType'];
+    location?: { lat: number; lng: number } | null;
+  } = {};
   if (before.categoryId !== after.categoryId) changes.categoryId = after.categoryId;
   if (before.type !== after.type) changes.type = after.type;
   if (before.urgency !== after.urgency) changes.urgency = after.urgency;
   if (before.streetId !== after.streetId || before.communityId !== after.communityId || before.gridId !== after.gridId)
     changes.region = { district: after.district, street: after.streetId, community: after.communityId, grid: after.gridId };
   if (before.areaType !== after.areaType) changes.areaType = after.areaType;
-  if (before.lat !== after.lat || before.lng !== after.lng) changes.location = after.lat !== null && after.lng !== null ? { lat: after.lat, lng: after.lng } : null;
+  if (before.lat !== after.lat || before.lng !== after.lng)
+    changes.location = after.lat !== null && after.lng !== null ? { lat: after.lat, lng: after.lng } : null;
   return changes;
 }
 

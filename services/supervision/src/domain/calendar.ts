@@ -17,7 +17,12 @@ export const workingCalendarSchema = z
   })
   .superRefine((c, ctx) => {
     const both = c.holidays.filter((d) => c.makeUpWorkdays.includes(d));
-    if (both.length) ctx.addIssue({ code: 'custom', path: ['makeUpWorkdays'], message: `${both.join(', ')} cannot be both a holiday and a make-up working day` });
+    if (both.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['makeUpWorkdays'],
+        message: `${both.join(', ')} cannot be both a holiday and a make-up working day`,
+      });
   });
 export type WorkingCalendarData = z.input<typeof workingCalendarSchema>;
 
@@ -62,7 +67,7 @@ export function workingDayCalendar(data: WorkingCalendarData): DeadlineCalendar 
     },
     minutesBetween(from, to) {
       let counted = 0;
-      for (let at = from.getTime(); at < to.getTime(); ) {
+      for (let at = from.getTime(); at < to.getTime();) {
         const day = dayStart(at);
         const end = Math.min(day + DAY_MS, to.getTime());
         if (isWorking(day)) counted += end - at;

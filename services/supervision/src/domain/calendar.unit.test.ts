@@ -37,7 +37,9 @@ describe('the working-day calendar', () => {
   });
 
   it('given a day both a holiday and a make-up working day, when the calendar is built, then it is refused', () => {
-    expect(() => workingDayCalendar({ holidays: ['2026-05-09'], makeUpWorkdays: ['2026-05-09'] })).toThrow(/both a holiday and a make-up working day/);
+    expect(() => workingDayCalendar({ holidays: ['2026-05-09'], makeUpWorkdays: ['2026-05-09'] })).toThrow(
+      /both a holiday and a make-up working day/,
+    );
   });
 
   it('given the days are local to Beijing, when a start lies late on a UTC Friday that is already Saturday in Beijing, then the clock stands still', () => {

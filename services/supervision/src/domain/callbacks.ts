@@ -32,7 +32,12 @@ export class CallbackRuleBroken extends Error {}
 export const DEFAULT_REHANDLE_LIMIT = 2;
 
 /** The answers to the three questions and the rating; a dissatisfied citizen puts the case under review. */
-export function record(task: CallbackTaskRecord, answers: { contacted: boolean | null; solved: boolean | null; rating: Rating }, by: string, at: Date): Partial<CallbackTaskRecord> {
+export function record(
+  task: CallbackTaskRecord,
+  answers: { contacted: boolean | null; solved: boolean | null; rating: Rating },
+  by: string,
+  at: Date,
+): Partial<CallbackTaskRecord> {
   if (task.state !== 'DUE') throw new CallbackRuleBroken(`callback ${task.id} was already recorded`);
   return { ...answers, recordedBy: by, recordedAt: at, state: answers.rating === 'DISSATISFIED' ? 'IN_REVIEW' : 'DONE' };
 }
@@ -46,7 +51,8 @@ export function requestExemption(task: CallbackTaskRecord, reason: string, by: s
 /** …and a second person approves: nobody exempts a case on their own say. */
 export function approveExemption(task: CallbackTaskRecord, by: string, at: Date): Partial<CallbackTaskRecord> {
   if (task.state !== 'EXEMPTION_REQUESTED') throw new CallbackRuleBroken(`callback ${task.id} has no exemption request`);
-  if (task.exemptionRequestedBy === by) throw new CallbackRuleBroken('the exemption must be approved by someone other than who asked for it');
+  if (task.exemptionRequestedBy === by)
+    throw new CallbackRuleBroken('the exemption must be approved by someone other than who asked for it');
   return { state: 'EXEMPTED', reviewedBy: by, reviewedAt: at };
 }
 

@@ -1,4 +1,12 @@
-import { approveExemption, CallbackRuleBroken, needsSupervision, record, requestExemption, sendBack, type CallbackTaskRecord } from './callbacks';
+import {
+  approveExemption,
+  CallbackRuleBroken,
+  needsSupervision,
+  record,
+  requestExemption,
+  sendBack,
+  type CallbackTaskRecord,
+} from './callbacks';
 
 const at = new Date('2026-03-10T02:00:00.000Z');
 const task = (overrides: Partial<CallbackTaskRecord> = {}): CallbackTaskRecord => ({
@@ -24,7 +32,14 @@ const task = (overrides: Partial<CallbackTaskRecord> = {}): CallbackTaskRecord =
 
 describe('recording a callback', () => {
   it('given a due callback, when the citizen is satisfied, then it is done', () => {
-    expect(record(task(), { contacted: true, solved: true, rating: 'SATISFIED' }, 'agent-1', at)).toEqual({ contacted: true, solved: true, rating: 'SATISFIED', recordedBy: 'agent-1', recordedAt: at, state: 'DONE' });
+    expect(record(task(), { contacted: true, solved: true, rating: 'SATISFIED' }, 'agent-1', at)).toEqual({
+      contacted: true,
+      solved: true,
+      rating: 'SATISFIED',
+      recordedBy: 'agent-1',
+      recordedAt: at,
+      state: 'DONE',
+    });
   });
 
   it('given a due callback, when the citizen is dissatisfied, then the case goes under review', () => {
@@ -32,7 +47,9 @@ describe('recording a callback', () => {
   });
 
   it('given a callback already recorded, when recorded again, then it is refused', () => {
-    expect(() => record(task({ state: 'DONE' }), { contacted: null, solved: null, rating: 'NO_COMMENT' }, 'a', at)).toThrow(CallbackRuleBroken);
+    expect(() => record(task({ state: 'DONE' }), { contacted: null, solved: null, rating: 'NO_COMMENT' }, 'a', at)).toThrow(
+      CallbackRuleBroken,
+    );
   });
 });
 
@@ -55,7 +72,12 @@ describe('reviewing a dissatisfied case', () => {
   });
 
   it('given a case under review, when sent back, then it is sent back; a case not under review cannot be', () => {
-    expect(sendBack(inReview, 'redo the repair', 'sup-1', at)).toEqual({ state: 'SENT_BACK', reviewReason: 'redo the repair', reviewedBy: 'sup-1', reviewedAt: at });
+    expect(sendBack(inReview, 'redo the repair', 'sup-1', at)).toEqual({
+      state: 'SENT_BACK',
+      reviewReason: 'redo the repair',
+      reviewedBy: 'sup-1',
+      reviewedAt: at,
+    });
     expect(() => sendBack(task(), 'r', 'sup-1', at)).toThrow(/not under review/);
   });
 

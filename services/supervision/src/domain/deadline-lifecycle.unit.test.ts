@@ -1,6 +1,16 @@
 import { workingDayCalendar } from './calendar';
 import type { DeadlineRule } from './deadline-rules';
-import { extend, meet, newDeadlines, pause, reopenedDeadlines, reportInDeadlines, resume, warnTime, type DispatchedOrder } from './deadlines';
+import {
+  extend,
+  meet,
+  newDeadlines,
+  pause,
+  reopenedDeadlines,
+  reportInDeadlines,
+  resume,
+  warnTime,
+  type DispatchedOrder,
+} from './deadlines';
 
 const rule: DeadlineRule = {
   id: 'general',
@@ -79,13 +89,24 @@ describe('pausing the clock', () => {
     const paused = { ...close, ...pause(minutes(60), 'waiting for the citizen’s documents') };
     expect(paused).toMatchObject({ state: 'PAUSED', pausedAt: minutes(60) });
     const resumed = resume(paused, minutes(240));
-    expect(resumed).toEqual({ state: 'PENDING', pausedAt: null, pauseReason: null, dueAt: minutes(10080 + 180), warnAt: new Date(close.warnAt!.getTime() + 180 * 60_000) });
+    expect(resumed).toEqual({
+      state: 'PENDING',
+      pausedAt: null,
+      pauseReason: null,
+      dueAt: minutes(10080 + 180),
+      warnAt: new Date(close.warnAt!.getTime() + 180 * 60_000),
+    });
   });
 
   it('given a working-day deadline paused over a weekend, when resumed, then only the working time paused moves it', () => {
     const calendar = workingDayCalendar({});
     // Due Tue 10 Mar 10:00 Beijing; paused Fri 6 Mar 16:00, resumed Mon 9 Mar 10:00: 18 working hours.
-    const reply = { ...deadline('REPLY'), dueAt: new Date('2026-03-10T02:00:00.000Z'), warnAt: null, ...pause(new Date('2026-03-06T08:00:00.000Z'), 'waiting') };
+    const reply = {
+      ...deadline('REPLY'),
+      dueAt: new Date('2026-03-10T02:00:00.000Z'),
+      warnAt: null,
+      ...pause(new Date('2026-03-06T08:00:00.000Z'), 'waiting'),
+    };
     expect(resume(reply, new Date('2026-03-09T02:00:00.000Z'), { calendar }).dueAt).toEqual(new Date('2026-03-10T20:00:00.000Z'));
     // The same pause on elapsed time moves it by all 66 hours.
     expect(resume(reply, new Date('2026-03-09T02:00:00.000Z')).dueAt).toEqual(new Date('2026-03-12T20:00:00.000Z'));
@@ -100,7 +121,12 @@ describe('pausing the clock', () => {
 describe('re-handling and whistles', () => {
   it('given a reopened order, when its deadlines are set, then only REPLY and CLOSE run again, counted from reopening, in the new round', () => {
     const reopenedAt = minutes(20_000);
-    const fresh = reopenedDeadlines({ district: '110199', complaintId: 'c-1', workOrderId: 'wo-1', unitId: 'unit-110199-001', reopenedAt, round: 1 }, rule, ids(), reopenedAt);
+    const fresh = reopenedDeadlines(
+      { district: '110199', complaintId: 'c-1', workOrderId: 'wo-1', unitId: 'unit-110199-001', reopenedAt, round: 1 },
+      rule,
+      ids(),
+      reopenedAt,
+    );
     expect(fresh.map((d) => [d.kind, d.round, d.dueAt])).toEqual([
       ['REPLY', 1, minutes(20_000 + 7200)],
       ['CLOSE', 1, minutes(20_000 + 10080)],
@@ -109,7 +135,14 @@ describe('re-handling and whistles', () => {
 
   it('given a whistle summoning two departments (one named twice), when blown, then each must report in once within the limit', () => {
     const fresh = reportInDeadlines(
-      { district: '110199', whistleId: 'w-1', complaintId: 'c-1', departmentUnitIds: ['unit-110199-cgw', 'unit-110199-zjw', 'unit-110199-cgw'], reportInMinutes: 30, blownAt: T },
+      {
+        district: '110199',
+        whistleId: 'w-1',
+        complaintId: 'c-1',
+        departmentUnitIds: ['unit-110199-cgw', 'unit-110199-zjw', 'unit-110199-cgw'],
+        reportInMinutes: 30,
+        blownAt: T,
+      },
       ids(),
       T,
     );

@@ -25,7 +25,8 @@ export const deadlineRuleSchema = z
   })
   .superRefine((rule, ctx) => {
     for (const kind of deadlineKinds) {
-      if (rule.limits[kind] > rule.limits.CLOSE) ctx.addIssue({ code: 'custom', path: ['limits', kind], message: `must not exceed the CLOSE limit (${rule.limits.CLOSE})` });
+      if (rule.limits[kind] > rule.limits.CLOSE)
+        ctx.addIssue({ code: 'custom', path: ['limits', kind], message: `must not exceed the CLOSE limit (${rule.limits.CLOSE})` });
     }
   });
 export type DeadlineRule = z.infer<typeof deadlineRuleSchema>;
@@ -60,7 +61,10 @@ export const ruleMatches = (rule: DeadlineRule, subject: DeadlineSubject): boole
  * How specific a rule is: the depth of its category prefix outranks an area type. Among the rules that
  * match one subject, every prefix is an ancestor of the same category, so a deeper prefix is a narrower one.
  */
-export const specificity = (rule: DeadlineRule): [number, number] => [rule.categoryPrefix === null ? 0 : rule.categoryPrefix.split('.').length, rule.areaType === null ? 0 : 1];
+export const specificity = (rule: DeadlineRule): [number, number] => [
+  rule.categoryPrefix === null ? 0 : rule.categoryPrefix.split('.').length,
+  rule.areaType === null ? 0 : 1,
+];
 
 /** Orders rules from the most general to the most specific; ties (which a valid rule set cannot have among matches) by id. */
 export function compareSpecificity(a: DeadlineRule, b: DeadlineRule): number {
@@ -71,7 +75,12 @@ export function compareSpecificity(a: DeadlineRule, b: DeadlineRule): number {
 
 /** The most specific rule matching the subject, or null when none does (the rule set has a gap). */
 export function chooseRule(rules: readonly DeadlineRule[], subject: DeadlineSubject): DeadlineRule | null {
-  return rules.filter((rule) => ruleMatches(rule, subject)).sort(compareSpecificity).at(-1) ?? null;
+  return (
+    rules
+      .filter((rule) => ruleMatches(rule, subject))
+      .sort(compareSpecificity)
+      .at(-1) ?? null
+  );
 }
 
 /**

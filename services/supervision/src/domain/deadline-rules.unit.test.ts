@@ -1,4 +1,13 @@
-import { chooseRule, computeDeadlines, deadlineRuleSchema, deadlineRulesSchema, elapsedTime, type DeadlineCalendar, type DeadlineRule, type DeadlineSubject } from './deadline-rules';
+import {
+  chooseRule,
+  computeDeadlines,
+  deadlineRuleSchema,
+  deadlineRulesSchema,
+  elapsedTime,
+  type DeadlineCalendar,
+  type DeadlineRule,
+  type DeadlineSubject,
+} from './deadline-rules';
 
 const hour = 60;
 const day = 24 * hour;
@@ -14,7 +23,12 @@ const rule = (id: string, overrides: Partial<DeadlineRule> = {}): DeadlineRule =
   ...overrides,
 });
 
-const subject = (overrides: Partial<DeadlineSubject> = {}): DeadlineSubject => ({ urgency: 'GENERAL', categoryId: 'property.fees', areaType: 'BUILT_UP', ...overrides });
+const subject = (overrides: Partial<DeadlineSubject> = {}): DeadlineSubject => ({
+  urgency: 'GENERAL',
+  categoryId: 'property.fees',
+  areaType: 'BUILT_UP',
+  ...overrides,
+});
 
 const chosen = (rules: DeadlineRule[], s: DeadlineSubject) => chooseRule(rules, s)?.id ?? null;
 
@@ -42,7 +56,11 @@ describe('choosing a deadline rule', () => {
   });
 
   it('given nested category rules, when the order is in the deeper category, then the longer prefix wins', () => {
-    const rules = [rule('noise', { categoryPrefix: 'construction-noise' }), rule('night', { categoryPrefix: 'construction-noise.night' }), rule('general')];
+    const rules = [
+      rule('noise', { categoryPrefix: 'construction-noise' }),
+      rule('night', { categoryPrefix: 'construction-noise.night' }),
+      rule('general'),
+    ];
     expect(chosen(rules, subject({ categoryId: 'construction-noise.night' }))).toBe('night');
     expect(chosen(rules, subject({ categoryId: 'construction-noise' }))).toBe('noise');
   });
@@ -64,7 +82,10 @@ describe('choosing a deadline rule', () => {
   });
 
   it('given a rule for a category in an area type, when both match, then it beats the rule for the category alone', () => {
-    const rules = [rule('utilities', { categoryPrefix: 'utilities' }), rule('utilities-rural', { categoryPrefix: 'utilities', areaType: 'RURAL' })];
+    const rules = [
+      rule('utilities', { categoryPrefix: 'utilities' }),
+      rule('utilities-rural', { categoryPrefix: 'utilities', areaType: 'RURAL' }),
+    ];
     expect(chosen(rules, subject({ categoryId: 'utilities.power', areaType: 'RURAL' }))).toBe('utilities-rural');
     expect(chosen(rules, subject({ categoryId: 'utilities.power', areaType: 'COMPOUND' }))).toBe('utilities');
   });
@@ -85,7 +106,9 @@ describe('checking a rule set', () => {
 
   it('given a limit of zero or a fraction of a minute, when checked, then it is refused', () => {
     expect(deadlineRuleSchema.safeParse(rule('zero', { limits: { RESPOND: 0, ACCEPT: 30, REPLY: 60, CLOSE: 60 } })).success).toBe(false);
-    expect(deadlineRuleSchema.safeParse(rule('fraction', { limits: { RESPOND: 0.5, ACCEPT: 30, REPLY: 60, CLOSE: 60 } })).success).toBe(false);
+    expect(deadlineRuleSchema.safeParse(rule('fraction', { limits: { RESPOND: 0.5, ACCEPT: 30, REPLY: 60, CLOSE: 60 } })).success).toBe(
+      false,
+    );
   });
 
   it('given two rules claiming the same urgency, category and area, when checked, then the set is refused', () => {

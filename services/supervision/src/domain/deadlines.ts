@@ -76,7 +76,10 @@ export function warnTime(startedAt: Date, dueAt: Date, fraction = DEFAULT_WARN_F
   return new Date(startedAt.getTime() + Math.floor((dueAt.getTime() - startedAt.getTime()) * fraction));
 }
 
-type Fresh = Pick<DeadlineRecord, 'id' | 'district' | 'complaintId' | 'workOrderId' | 'unitId' | 'kind' | 'ruleId' | 'round' | 'startedAt' | 'dueAt' | 'setAt'>;
+type Fresh = Pick<
+  DeadlineRecord,
+  'id' | 'district' | 'complaintId' | 'workOrderId' | 'unitId' | 'kind' | 'ruleId' | 'round' | 'startedAt' | 'dueAt' | 'setAt'
+>;
 
 const pending = <F extends Fresh>(d: F, timing: Timing): DeadlineRecord & Pick<F, 'kind'> => ({
   ...d,
@@ -91,9 +94,30 @@ const pending = <F extends Fresh>(d: F, timing: Timing): DeadlineRecord & Pick<F
 });
 
 /** The deadlines of a freshly dispatched order: one per limit of the rule, all pending, counted from dispatch. */
-export function newDeadlines(order: DispatchedOrder, rule: DeadlineRule, newId: () => string, now: Date, timing: Timing = {}): Array<DeadlineRecord & { kind: DeadlineKind }> {
+export function newDeadlines(
+  order: DispatchedOrder,
+  rule: DeadlineRule,
+  newId: () => string,
+  now: Date,
+  timing: Timing = {},
+): Array<DeadlineRecord & { kind: DeadlineKind }> {
   return computeDeadlines(rule, order.dispatchedAt, timing.calendar).map(({ kind, dueAt }) =>
-    pending({ id: newId(), district: order.district, complaintId: order.complaintId, workOrderId: order.workOrderId, unitId: order.unitId, kind, ruleId: rule.id, round: 0, startedAt: order.dispatchedAt, dueAt, setAt: now }, timing),
+    pending(
+      {
+        id: newId(),
+        district: order.district,
+        complaintId: order.complaintId,
+        workOrderId: order.workOrderId,
+        unitId: order.unitId,
+        kind,
+        ruleId: rule.id,
+        round: 0,
+        startedAt: order.dispatchedAt,
+        dueAt,
+        setAt: now,
+      },
+      timing,
+    ),
   );
 }
 
@@ -108,20 +132,57 @@ export function reopenedDeadlines(
   return computeDeadlines(rule, order.reopenedAt, timing.calendar)
     .filter(({ kind }) => kind === 'REPLY' || kind === 'CLOSE')
     .map(({ kind, dueAt }) =>
-      pending({ id: newId(), district: order.district, complaintId: order.complaintId, workOrderId: order.workOrderId, unitId: order.unitId, kind, ruleId: rule.id, round: order.round, startedAt: order.reopenedAt, dueAt, setAt: now }, timing),
+      pending(
+        {
+          id: newId(),
+          district: order.district,
+          complaintId: order.complaintId,
+          workOrderId: order.workOrderId,
+          unitId: order.unitId,
+          kind,
+          ruleId: rule.id,
+          round: order.round,
+          startedAt: order.reopenedAt,
+          dueAt,
+          setAt: now,
+        },
+        timing,
+      ),
     );
 }
 
 /** A whistle's summoned departments must each report in within the whistle's limit (elapsed minutes). */
 export function reportInDeadlines(
-  whistle: { district: string; whistleId: string; complaintId: string; departmentUnitIds: readonly string[]; reportInMinutes: number; blownAt: Date },
+  whistle: {
+    district: string;
+    whistleId: string;
+    complaintId: string;
+    departmentUnitIds: readonly string[];
+    reportInMinutes: number;
+    blownAt: Date;
+  },
   newId: () => string,
   now: Date,
   timing: Timing = {},
 ): DeadlineRecord[] {
   const dueAt = elapsedTime.addMinutes(whistle.blownAt, whistle.reportInMinutes);
   return [...new Set(whistle.departmentUnitIds)].map((unitId) =>
-    pending({ id: newId(), district: whistle.district, complaintId: whistle.complaintId, workOrderId: whistle.whistleId, unitId, kind: 'REPORT_IN', ruleId: null, round: 0, startedAt: whistle.blownAt, dueAt, setAt: now }, timing),
+    pending(
+      {
+        id: newId(),
+        district: whistle.district,
+        complaintId: whistle.complaintId,
+        workOrderId: whistle.whistleId,
+        unitId,
+        kind: 'REPORT_IN',
+        ruleId: null,
+        round: 0,
+        startedAt: whistle.blownAt,
+        dueAt,
+        setAt: now,
+      },
+      timing,
+    ),
   );
 }
 
@@ -137,7 +198,12 @@ export const meet = (d: Pick<DeadlineRecord, 'dueAt'>, at: Date): Pick<DeadlineR
  * An approved extension moves the due time by `extraMinutes` (counted in the calendar) and the warning
  * with it. A deadline already reported overdue runs again when the new due time lies ahead.
  */
-export function extend(d: DeadlineRecord, extraMinutes: number, now: Date, timing: Timing = {}): Pick<DeadlineRecord, 'dueAt' | 'warnAt' | 'state' | 'overdueAt' | 'warnedAt'> {
+export function extend(
+  d: DeadlineRecord,
+  extraMinutes: number,
+  now: Date,
+  timing: Timing = {},
+): Pick<DeadlineRecord, 'dueAt' | 'warnAt' | 'state' | 'overdueAt' | 'warnedAt'> {
   const dueAt = (timing.calendar ?? elapsedTime).addMinutes(d.dueAt, extraMinutes);
   const revived = d.state === 'OVERDUE' && dueAt.getTime() > now.getTime();
   const warnAt = warnTime(d.startedAt, dueAt, timing.warnFraction);
@@ -152,14 +218,22 @@ export function extend(d: DeadlineRecord, extraMinutes: number, now: Date, timin
 }
 
 /** Pausing stops the clock of a running deadline: it waits (the timer engine ignores it) from `at`. */
-export const pause = (at: Date, reason: string): Pick<DeadlineRecord, 'state' | 'pausedAt' | 'pauseReason'> => ({ state: 'PAUSED', pausedAt: at, pauseReason: reason });
+export const pause = (at: Date, reason: string): Pick<DeadlineRecord, 'state' | 'pausedAt' | 'pauseReason'> => ({
+  state: 'PAUSED',
+  pausedAt: at,
+  pauseReason: reason,
+});
 
 /**
  * Resuming moves the due time and the warning by the time spent paused, as the deadline's calendar
  * counts it (a pause over a weekend costs a working-day deadline nothing of the weekend), so no waiting
  * counts against the unit.
  */
-export function resume(d: DeadlineRecord, at: Date, timing: Timing = {}): Pick<DeadlineRecord, 'state' | 'pausedAt' | 'pauseReason' | 'dueAt' | 'warnAt'> {
+export function resume(
+  d: DeadlineRecord,
+  at: Date,
+  timing: Timing = {},
+): Pick<DeadlineRecord, 'state' | 'pausedAt' | 'pauseReason' | 'dueAt' | 'warnAt'> {
   const calendar = timing.calendar ?? elapsedTime;
   const paused = calendar.minutesBetween(d.pausedAt ?? at, at);
   return {
@@ -175,7 +249,8 @@ export function resume(d: DeadlineRecord, at: Date, timing: Timing = {}): Pick<D
  * Whole minutes left until the deadline, rounded down: negative as soon as the due time has passed,
  * zero in its last minute.
  */
-export const timeLeftMinutes = (deadline: Pick<DeadlineRecord, 'dueAt'>, now: Date): number => Math.floor((deadline.dueAt.getTime() - now.getTime()) / 60_000);
+export const timeLeftMinutes = (deadline: Pick<DeadlineRecord, 'dueAt'>, now: Date): number =>
+  Math.floor((deadline.dueAt.getTime() - now.getTime()) / 60_000);
 
 /** A deadline reported overdue, or still running past its due time (the timer engine reports it within a second). */
 export const isOverdue = (deadline: Pick<DeadlineRecord, 'dueAt' | 'state'>, now: Date): boolean =>
@@ -183,5 +258,10 @@ export const isOverdue = (deadline: Pick<DeadlineRecord, 'dueAt' | 'state'>, now
 
 /** Earliest due first; for equal due times, in the order of the limits (RESPOND before CLOSE), then by work order, then by unit. */
 export function byDueTime(a: DeadlineRecord, b: DeadlineRecord): number {
-  return a.dueAt.getTime() - b.dueAt.getTime() || watchedDeadlineKinds.indexOf(a.kind) - watchedDeadlineKinds.indexOf(b.kind) || a.workOrderId.localeCompare(b.workOrderId) || a.unitId.localeCompare(b.unitId);
+  return (
+    a.dueAt.getTime() - b.dueAt.getTime() ||
+    watchedDeadlineKinds.indexOf(a.kind) - watchedDeadlineKinds.indexOf(b.kind) ||
+    a.workOrderId.localeCompare(b.workOrderId) ||
+    a.unitId.localeCompare(b.unitId)
+  );
 }

@@ -11,7 +11,13 @@ const general: DeadlineRule = {
   workingDays: false,
 };
 
-const order: DispatchedOrder = { district: '110199', complaintId: 'c-1', workOrderId: 'wo-1', unitId: 'unit-110199-001', dispatchedAt: new Date('2026-03-02T01:30:00.000Z') };
+const order: DispatchedOrder = {
+  district: '110199',
+  complaintId: 'c-1',
+  workOrderId: 'wo-1',
+  unitId: 'unit-110199-001',
+  dispatchedAt: new Date('2026-03-02T01:30:00.000Z'),
+};
 
 const ids = () => {
   let n = 0;
@@ -30,7 +36,16 @@ describe('setting a work order’s deadlines', () => {
       ['REPLY', '2026-03-07T01:30:00.000Z', 'PENDING'],
       ['CLOSE', '2026-03-09T01:30:00.000Z', 'PENDING'],
     ]);
-    expect(deadlines[0]).toMatchObject({ id: 'id-1', district: '110199', complaintId: 'c-1', workOrderId: 'wo-1', unitId: 'unit-110199-001', ruleId: 'general', startedAt: order.dispatchedAt, setAt: now });
+    expect(deadlines[0]).toMatchObject({
+      id: 'id-1',
+      district: '110199',
+      complaintId: 'c-1',
+      workOrderId: 'wo-1',
+      unitId: 'unit-110199-001',
+      ruleId: 'general',
+      startedAt: order.dispatchedAt,
+      setAt: now,
+    });
   });
 });
 
@@ -69,6 +84,15 @@ describe('ordering deadlines', () => {
     const urgentRule: DeadlineRule = { ...general, id: 'urgent', limits: { RESPOND: 30, ACCEPT: 30, REPLY: 120, CLOSE: 1440 } };
     const assist = newDeadlines({ ...order, workOrderId: 'wo-2' }, urgentRule, ids(), order.dispatchedAt);
     const sorted = [...lead, ...assist].sort(byDueTime).map((d: DeadlineRecord) => `${d.workOrderId}:${d.kind}`);
-    expect(sorted).toEqual(['wo-2:RESPOND', 'wo-2:ACCEPT', 'wo-1:RESPOND', 'wo-2:REPLY', 'wo-1:ACCEPT', 'wo-2:CLOSE', 'wo-1:REPLY', 'wo-1:CLOSE']);
+    expect(sorted).toEqual([
+      'wo-2:RESPOND',
+      'wo-2:ACCEPT',
+      'wo-1:RESPOND',
+      'wo-2:REPLY',
+      'wo-1:ACCEPT',
+      'wo-2:CLOSE',
+      'wo-1:REPLY',
+      'wo-1:CLOSE',
+    ]);
   });
 });

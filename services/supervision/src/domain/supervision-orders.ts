@@ -29,7 +29,8 @@ export interface SupervisionOrderRecord {
 export class SupervisionRuleBroken extends Error {}
 
 /** The level a cause opens at: an overdue deadline earns a reminder; a repeat call or a dissatisfied citizen, supervision. */
-export const openingLevel = (cause: SupervisionCause): SupervisionLevel => (cause === 'OVERDUE' || cause === 'MANUAL' ? 'REMINDER' : 'SUPERVISION');
+export const openingLevel = (cause: SupervisionCause): SupervisionLevel =>
+  cause === 'OVERDUE' || cause === 'MANUAL' ? 'REMINDER' : 'SUPERVISION';
 
 const rank = (level: SupervisionLevel) => supervisionLevels.indexOf(level);
 
@@ -48,7 +49,10 @@ export type EscalationLimits = Record<Exclude<SupervisionLevel, 'INTERVIEW'>, nu
  * The instant an open order falls due for escalation at its current level: its limit (hours) counted
  * from when it reached that level. Null for a closed order, an interview (the top) or a level without a limit.
  */
-export function escalationDueAt(order: Pick<SupervisionOrderRecord, 'state' | 'level' | 'openedAt' | 'escalatedAt'>, limits: EscalationLimits): Date | null {
+export function escalationDueAt(
+  order: Pick<SupervisionOrderRecord, 'state' | 'level' | 'openedAt' | 'escalatedAt'>,
+  limits: EscalationLimits,
+): Date | null {
   if (order.state !== 'OPEN' || order.level === 'INTERVIEW') return null;
   const hours = limits[order.level];
   if (hours === null) return null;
@@ -59,12 +63,22 @@ export function escalationDueAt(order: Pick<SupervisionOrderRecord, 'state' | 'l
  * A second cause on a case that already has an open order raises that order to at least the level the
  * cause would open at, rather than opening another; null when it is already there.
  */
-export function raiseTo(order: SupervisionOrderRecord, level: SupervisionLevel, at: Date): Pick<SupervisionOrderRecord, 'level' | 'escalatedAt'> | null {
+export function raiseTo(
+  order: SupervisionOrderRecord,
+  level: SupervisionLevel,
+  at: Date,
+): Pick<SupervisionOrderRecord, 'level' | 'escalatedAt'> | null {
   return rank(level) > rank(order.level) ? { level, escalatedAt: at } : null;
 }
 
 /** An order closes only with evidence of what the unit did and a note saying why it is settled. */
-export function close(order: SupervisionOrderRecord, by: string, at: Date, note: string, evidence: readonly string[]): Pick<SupervisionOrderRecord, 'state' | 'closedBy' | 'closedAt' | 'closingNote' | 'evidence'> {
+export function close(
+  order: SupervisionOrderRecord,
+  by: string,
+  at: Date,
+  note: string,
+  evidence: readonly string[],
+): Pick<SupervisionOrderRecord, 'state' | 'closedBy' | 'closedAt' | 'closingNote' | 'evidence'> {
   if (order.state !== 'OPEN') throw new SupervisionRuleBroken(`supervision order ${order.id} is already closed`);
   if (evidence.length === 0) throw new SupervisionRuleBroken('an order closes only with evidence');
   if (!note.trim()) throw new SupervisionRuleBroken('an order closes only with a note');

@@ -1,4 +1,12 @@
-import { close, escalate, escalationDueAt, openingLevel, raiseTo, SupervisionRuleBroken, type SupervisionOrderRecord } from './supervision-orders';
+import {
+  close,
+  escalate,
+  escalationDueAt,
+  openingLevel,
+  raiseTo,
+  SupervisionRuleBroken,
+  type SupervisionOrderRecord,
+} from './supervision-orders';
 
 const at = new Date('2026-03-03T02:00:00.000Z');
 const order = (overrides: Partial<SupervisionOrderRecord> = {}): SupervisionOrderRecord => ({
@@ -23,7 +31,12 @@ const order = (overrides: Partial<SupervisionOrderRecord> = {}): SupervisionOrde
 
 describe('supervision order levels', () => {
   it('given an overdue deadline or an inspector’s hand, when opened, then it starts as a reminder; a repeat call or dissatisfaction starts at supervision', () => {
-    expect([openingLevel('OVERDUE'), openingLevel('MANUAL'), openingLevel('REPEAT_CALL'), openingLevel('DISSATISFIED')]).toEqual(['REMINDER', 'REMINDER', 'SUPERVISION', 'SUPERVISION']);
+    expect([openingLevel('OVERDUE'), openingLevel('MANUAL'), openingLevel('REPEAT_CALL'), openingLevel('DISSATISFIED')]).toEqual([
+      'REMINDER',
+      'REMINDER',
+      'SUPERVISION',
+      'SUPERVISION',
+    ]);
   });
 
   it('given a reminder, when escalated twice, then it becomes supervision and then an interview of the unit head', () => {

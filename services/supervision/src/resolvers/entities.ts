@@ -1,6 +1,13 @@
 import { deadlineKinds } from '@hotline/shared';
 import { byDueTime, isOverdue, timeLeftMinutes } from '../domain/deadlines';
-import type { CallbackTaskResolvers, ComplaintResolvers, DeadlineAlertResolvers, DeadlineResolvers, DeadlineRuleResolvers, SupervisionOrderResolvers } from '../generated/graphql';
+import type {
+  CallbackTaskResolvers,
+  ComplaintResolvers,
+  DeadlineAlertResolvers,
+  DeadlineResolvers,
+  DeadlineRuleResolvers,
+  SupervisionOrderResolvers,
+} from '../generated/graphql';
 
 export const Complaint: ComplaintResolvers = {
   async __resolveReference({ id }, { caller, supervision, loaders }) {
@@ -10,7 +17,8 @@ export const Complaint: ComplaintResolvers = {
   deadlines: async (c, _, { loaders }) => [...(await loaders.deadlinesOfComplaint.load(c.id))].sort(byDueTime),
   overdue: async (c, _, { loaders, now }) => (await loaders.deadlinesOfComplaint.load(c.id)).some((d) => isOverdue(d, now)),
   supervisionOrders: async (c, _, { caller, orders, loaders }) => orders.visibleTo(caller, await loaders.ordersOfComplaint.load(c.id)),
-  callback: async (c, _, { caller, callbacks, loaders }) => callbacks.visibleTo(caller, await loaders.callbacksOfComplaint.load(c.id)).at(-1) ?? null,
+  callback: async (c, _, { caller, callbacks, loaders }) =>
+    callbacks.visibleTo(caller, await loaders.callbacksOfComplaint.load(c.id)).at(-1) ?? null,
 };
 
 export const Deadline: DeadlineResolvers = {

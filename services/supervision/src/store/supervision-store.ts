@@ -158,7 +158,12 @@ export function createSupervisionStore(prisma: PrismaClient) {
 
     async openDeadlines(tx: SupervisionTx, q: OpenDeadlinesQuery): Promise<DeadlineRecord[]> {
       const rows = await tx.deadline.findMany({
-        where: { workOrderId: q.workOrderId, state: { in: [...openStates] }, ...(q.unitId ? { unitId: q.unitId } : {}), ...(q.kinds ? { kind: { in: [...q.kinds] } } : {}) },
+        where: {
+          workOrderId: q.workOrderId,
+          state: { in: [...openStates] },
+          ...(q.unitId ? { unitId: q.unitId } : {}),
+          ...(q.kinds ? { kind: { in: [...q.kinds] } } : {}),
+        },
         orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
       });
       return rows.map(toDeadline);
@@ -166,7 +171,9 @@ export function createSupervisionStore(prisma: PrismaClient) {
 
     /** Every open deadline of a case, whichever of its orders it belongs to. */
     async openDeadlinesOfComplaint(tx: SupervisionTx, complaintId: string): Promise<DeadlineRecord[]> {
-      return (await tx.deadline.findMany({ where: { complaintId, state: { in: [...openStates] } }, orderBy: [{ dueAt: 'asc' }, { id: 'asc' }] })).map(toDeadline);
+      return (
+        await tx.deadline.findMany({ where: { complaintId, state: { in: [...openStates] } }, orderBy: [{ dueAt: 'asc' }, { id: 'asc' }] })
+      ).map(toDeadline);
     },
 
     /** Every deadline of a work order, every round: what a reopening needs to know (rule, round, district). */
@@ -251,7 +258,10 @@ export function createSupervisionStore(prisma: PrismaClient) {
 
     /** Forgets reports older than `before`, a bounded batch at a time. */
     async pruneTimerEvents(before: Date, limit: number): Promise<number> {
-      return prisma.$executeRawUnsafe(`DELETE FROM "timer_event" WHERE "seq" IN (SELECT "seq" FROM "timer_event" WHERE "at" < $1::timestamptz ORDER BY "seq" LIMIT ${limit})`, before);
+      return prisma.$executeRawUnsafe(
+        `DELETE FROM "timer_event" WHERE "seq" IN (SELECT "seq" FROM "timer_event" WHERE "at" < $1::timestamptz ORDER BY "seq" LIMIT ${limit})`,
+        before,
+      );
     },
 
     /**
@@ -300,9 +310,15 @@ export function createSupervisionStore(prisma: PrismaClient) {
      * Open orders that have stood at their level since before its cutoff, oldest first, locked for this
      * transaction; rows another replica holds are skipped, so two sweeps never escalate the same order.
      */
-    async ordersToEscalate(tx: SupervisionTx, cutoffs: { REMINDER: Date | null; SUPERVISION: Date | null }, limit: number): Promise<SupervisionOrderRecord[]> {
+    async ordersToEscalate(
+      tx: SupervisionTx,
+      cutoffs: { REMINDER: Date | null; SUPERVISION: Date | null },
+      limit: number,
+    ): Promise<SupervisionOrderRecord[]> {
       const since = Prisma.sql`COALESCE("escalated_at", "opened_at")`;
-      const levels = (Object.entries(cutoffs) as Array<[string, Date | null]>).filter(([, cutoff]) => cutoff !== null).map(([level, cutoff]) => Prisma.sql`("level" = ${level} AND ${since} <= ${cutoff})`);
+      const levels = (Object.entries(cutoffs) as Array<[string, Date | null]>)
+        .filter(([, cutoff]) => cutoff !== null)
+        .map(([level, cutoff]) => Prisma.sql`("level" = ${level} AND ${since} <= ${cutoff})`);
       if (levels.length === 0) return [];
       const ids = await tx.$queryRaw<Array<{ id: string }>>`
         SELECT "id"::text AS "id" FROM "supervision_order"
@@ -318,7 +334,10 @@ export function createSupervisionStore(prisma: PrismaClient) {
 
     /** The unit that holds a case now, as far as supervision knows: the one whose work-order deadline was set last. */
     async currentUnitOf(tx: SupervisionTx, complaintId: string): Promise<{ unitId: string; district: string } | null> {
-      const row = await tx.deadline.findFirst({ where: { complaintId, kind: { not: 'REPORT_IN' }, state: { not: 'CANCELLED' } }, orderBy: [{ setAt: 'desc' }, { id: 'desc' }] });
+      const row = await tx.deadline.findFirst({
+        where: { complaintId, kind: { not: 'REPORT_IN' }, state: { not: 'CANCELLED' } },
+        orderBy: [{ setAt: 'desc' }, { id: 'desc' }],
+      });
       return row ? { unitId: row.unitId, district: row.district } : null;
     },
 
@@ -340,7 +359,12 @@ export function createSupervisionStore(prisma: PrismaClient) {
     },
 
     async ordersByComplaints(complaintIds: readonly string[]): Promise<SupervisionOrderRecord[]> {
-      return (await prisma.supervisionOrder.findMany({ where: { complaintId: { in: [...complaintIds] } }, orderBy: [{ openedAt: 'asc' }, { id: 'asc' }] })).map(toOrder);
+      return (
+        await prisma.supervisionOrder.findMany({
+          where: { complaintId: { in: [...complaintIds] } },
+          orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
+        })
+      ).map(toOrder);
     },
 
     async callbacksOfOrder(tx: SupervisionTx, workOrderId: string): Promise<CallbackTaskRecord[]> {
@@ -360,9 +384,21 @@ export function createSupervisionStore(prisma: PrismaClient) {
     },
 
     /** Callback tasks, earliest due first (keyset on due time and id). */
-    async listCallbacks(q: { district: string | null; state: string | null; unitId: string | null; after: { dueAt: Date; id: string } | null; limit: number }): Promise<{ rows: CallbackTaskRecord[]; total: number }> {
-      const base: Prisma.CallbackTaskWhereInput = { ...(q.district === null ? {} : { district: q.district }), ...(q.state ? { state: q.state } : {}), ...(q.unitId ? { unitId: q.unitId } : {}) };
-      const page: Prisma.CallbackTaskWhereInput = q.after ? { AND: [base, { OR: [{ dueAt: { gt: q.after.dueAt } }, { dueAt: q.after.dueAt, id: { gt: q.after.id } }] }] } : base;
+    async listCallbacks(q: {
+      district: string | null;
+      state: string | null;
+      unitId: string | null;
+      after: { dueAt: Date; id: string } | null;
+      limit: number;
+    }): Promise<{ rows: CallbackTaskRecord[]; total: number }> {
+      const base: Prisma.CallbackTaskWhereInput = {
+        ...(q.district === null ? {} : { district: q.district }),
+        ...(q.state ? { state: q.state } : {}),
+        ...(q.unitId ? { unitId: q.unitId } : {}),
+      };
+      const page: Prisma.CallbackTaskWhereInput = q.after
+        ? { AND: [base, { OR: [{ dueAt: { gt: q.after.dueAt } }, { dueAt: q.after.dueAt, id: { gt: q.after.id } }] }] }
+        : base;
       const [rows, total] = await Promise.all([
         prisma.callbackTask.findMany({ where: page, orderBy: [{ dueAt: 'asc' }, { id: 'asc' }], take: q.limit }),
         prisma.callbackTask.count({ where: base }),
@@ -371,7 +407,10 @@ export function createSupervisionStore(prisma: PrismaClient) {
     },
 
     async callbacksByComplaints(complaintIds: readonly string[]): Promise<CallbackTaskRecord[]> {
-      return (await prisma.callbackTask.findMany({ where: { complaintId: { in: [...complaintIds] } }, orderBy: [{ dueAt: 'asc' }, { id: 'asc' }] })) as CallbackTaskRecord[];
+      return (await prisma.callbackTask.findMany({
+        where: { complaintId: { in: [...complaintIds] } },
+        orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
+      })) as CallbackTaskRecord[];
     },
 
     async deadlinesByComplaints(complaintIds: readonly string[]): Promise<DeadlineRecord[]> {
@@ -380,8 +419,14 @@ export function createSupervisionStore(prisma: PrismaClient) {
 
     async pendingOfUnit(q: PendingQuery): Promise<{ rows: DeadlineRecord[]; total: number }> {
       // Running and reported-overdue alike: an overdue deadline stays on the list until it is met.
-      const base: Prisma.DeadlineWhereInput = { unitId: q.unitId, state: { in: ['PENDING', 'OVERDUE'] }, ...(q.district === null ? {} : { district: q.district }) };
-      const page: Prisma.DeadlineWhereInput = q.after ? { AND: [base, { OR: [{ dueAt: { gt: q.after.dueAt } }, { dueAt: q.after.dueAt, id: { gt: q.after.id } }] }] } : base;
+      const base: Prisma.DeadlineWhereInput = {
+        unitId: q.unitId,
+        state: { in: ['PENDING', 'OVERDUE'] },
+        ...(q.district === null ? {} : { district: q.district }),
+      };
+      const page: Prisma.DeadlineWhereInput = q.after
+        ? { AND: [base, { OR: [{ dueAt: { gt: q.after.dueAt } }, { dueAt: q.after.dueAt, id: { gt: q.after.id } }] }] }
+        : base;
       const [rows, total] = await Promise.all([
         prisma.deadline.findMany({ where: page, orderBy: [{ dueAt: 'asc' }, { id: 'asc' }], take: q.limit }),
         prisma.deadline.count({ where: base }),

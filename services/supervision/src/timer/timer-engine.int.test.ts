@@ -15,7 +15,15 @@ import { createTimerEngine, type TimerEngineDeps } from './timer-engine';
 const serverUrl = process.env.PG_TESTS ? (process.env.DATABASE_URL_TEST ?? 'postgres://postgres@127.0.0.1:5432/postgres') : null;
 const migrationsDir = path.join(__dirname, '../../prisma/migrations');
 
-const rule: DeadlineRule = { id: 'general', name: 'general', urgency: 'GENERAL', categoryPrefix: null, areaType: null, limits: { RESPOND: 100, ACCEPT: 200, REPLY: 300, CLOSE: 400 }, workingDays: false };
+const rule: DeadlineRule = {
+  id: 'general',
+  name: 'general',
+  urgency: 'GENERAL',
+  categoryPrefix: null,
+  areaType: null,
+  limits: { RESPOND: 100, ACCEPT: 200, REPLY: 300, CLOSE: 400 },
+  workingDays: false,
+};
 const T = new Date('2026-03-02T01:30:00.000Z');
 const at = (minutes: number, ms = 0) => new Date(T.getTime() + minutes * 60_000 + ms);
 
@@ -32,20 +40,34 @@ describe('timer engine', () => {
   let clock = T;
   const published = jest.fn();
 
-  const engine = (overrides: Partial<TimerEngineDeps> = {}) => createTimerEngine({ db: db.client, store, now: () => clock, logger: silentLogger(), published, ...overrides });
+  const engine = (overrides: Partial<TimerEngineDeps> = {}) =>
+    createTimerEngine({ db: db.client, store, now: () => clock, logger: silentLogger(), published, ...overrides });
 
   const outbox = async (): Promise<Outboxed[]> =>
-    (await db.client.$queryRawUnsafe<Array<{ payload: string }>>(`SELECT "payload" FROM "outbox" ORDER BY "seq"`)).map((r) => JSON.parse(r.payload) as Outboxed);
+    (await db.client.$queryRawUnsafe<Array<{ payload: string }>>(`SELECT "payload" FROM "outbox" ORDER BY "seq"`)).map(
+      (r) => JSON.parse(r.payload) as Outboxed,
+    );
 
   /** One dispatched order's four deadlines, dispatched at T + `offset` minutes. */
   const dispatch = async (offset = 0): Promise<DeadlineRecord[]> => {
-    const deadlines = newDeadlines({ district: '110199', complaintId: newId(), workOrderId: newId(), unitId: 'unit-110199-001', dispatchedAt: at(offset) }, rule, newId, at(offset));
+    const deadlines = newDeadlines(
+      { district: '110199', complaintId: newId(), workOrderId: newId(), unitId: 'unit-110199-001', dispatchedAt: at(offset) },
+      rule,
+      newId,
+      at(offset),
+    );
     await store.insertDeadlines(db.client, deadlines);
     return deadlines;
   };
 
   beforeAll(async () => {
-    db = await openDatabase({ url, dataDir: 'memory://', migrationsDir, createClient: (adapter) => new PrismaClient({ adapter }), poolSize: 4 });
+    db = await openDatabase({
+      url,
+      dataDir: 'memory://',
+      migrationsDir,
+      createClient: (adapter) => new PrismaClient({ adapter }),
+      poolSize: 4,
+    });
     store = createSupervisionStore(db.client);
     await store.seedRules([rule]);
   });
@@ -81,7 +103,16 @@ describe('timer engine', () => {
     expect(await timer.tick()).toEqual({ overdue: 1, warnings: 0 });
     expect(await timer.tick()).toEqual({ overdue: 0, warnings: 0 });
     const overdue = (await outbox()).filter((e) => e.type === 'supervision.deadline.overdue');
-    expect(overdue).toEqual([expect.objectContaining({ data: expect.objectContaining({ deadlineId: respond!.id, kind: 'RESPOND', dueAt: at(100).toISOString(), overdueAt: at(100).toISOString() }) })]);
+    expect(overdue).toEqual([
+      expect.objectContaining({
+        data: expect.objectContaining({
+          deadlineId: respond!.id,
+          kind: 'RESPOND',
+          dueAt: at(100).toISOString(),
+          overdueAt: at(100).toISOString(),
+        }),
+      }),
+    ]);
     expect(published).toHaveBeenCalled();
     const [row] = await db.client.deadline.findMany({ where: { id: respond!.id } });
     expect(row).toMatchObject({ state: 'OVERDUE', overdueAt: at(100) });
@@ -103,7 +134,11 @@ describe('timer engine', () => {
     clock = at(250);
     expect(await engine().tick()).toEqual({ overdue: 2, warnings: 1 });
     const types = (await outbox()).map((e) => `${e.type}:${e.data.kind}`).sort();
-    expect(types).toEqual(['supervision.deadline.overdue:ACCEPT', 'supervision.deadline.overdue:RESPOND', 'supervision.deadline.warning:REPLY']);
+    expect(types).toEqual([
+      'supervision.deadline.overdue:ACCEPT',
+      'supervision.deadline.overdue:RESPOND',
+      'supervision.deadline.warning:REPLY',
+    ]);
   });
 
   it('given an engine that reported some deadlines, when it restarts (a new engine on the same database), then it repeats none and reports what fell due while it was down', async () => {
@@ -159,7 +194,10 @@ describe('timer engine', () => {
     const timer = engine({ pollMs: 20 });
     timer.start();
     try {
-      await waitFor(async () => (await outbox()).some((e) => e.type === 'supervision.deadline.overdue'), 'the loop to report the overdue deadline');
+      await waitFor(
+        async () => (await outbox()).some((e) => e.type === 'supervision.deadline.overdue'),
+        'the loop to report the overdue deadline',
+      );
     } finally {
       await timer.stop();
     }

@@ -36,13 +36,33 @@ const MAX_POLL_MS = 250;
 const PRUNE_EVERY_MS = 60_000;
 
 function report(level: TimerLevel, d: DeadlineRecord, at: Date): { event: Envelope; kept: TimerEventRecord } {
-  const ref = { workOrderId: d.workOrderId, complaintId: d.complaintId, unitId: d.unitId, deadlineId: d.id, kind: d.kind, dueAt: d.dueAt.toISOString() };
+  const ref = {
+    workOrderId: d.workOrderId,
+    complaintId: d.complaintId,
+    unitId: d.unitId,
+    deadlineId: d.id,
+    kind: d.kind,
+    dueAt: d.dueAt.toISOString(),
+  };
   const meta = { subject: d.complaintId, district: d.district, actor: 'system:supervision', occurredAt: at };
   const event: Envelope =
-    level === 'OVERDUE' ? createEvent(DeadlineOverdue, { ...meta, data: { ...ref, overdueAt: at.toISOString() } }) : createEvent(DeadlineWarning, { ...meta, data: { ...ref, warnedAt: at.toISOString() } });
+    level === 'OVERDUE'
+      ? createEvent(DeadlineOverdue, { ...meta, data: { ...ref, overdueAt: at.toISOString() } })
+      : createEvent(DeadlineWarning, { ...meta, data: { ...ref, warnedAt: at.toISOString() } });
   return {
     event,
-    kept: { eventId: event.id, level, district: d.district, complaintId: d.complaintId, workOrderId: d.workOrderId, unitId: d.unitId, deadlineId: d.id, kind: d.kind, dueAt: d.dueAt, at },
+    kept: {
+      eventId: event.id,
+      level,
+      district: d.district,
+      complaintId: d.complaintId,
+      workOrderId: d.workOrderId,
+      unitId: d.unitId,
+      deadlineId: d.id,
+      kind: d.kind,
+      dueAt: d.dueAt,
+      at,
+    },
   };
 }
 
@@ -70,8 +90,14 @@ export function createTimerEngine(deps: TimerEngineDeps): TimerEngine {
         const overdue = await deps.store.claimOverdue(tx, now, batchSize);
         const warnings = await deps.store.claimWarnings(tx, now, batchSize);
         const reports = [...overdue.map((d) => report('OVERDUE', d, now)), ...warnings.map((d) => report('WARNING', d, now))];
-        await writeOutbox(tx, reports.map((r) => r.event));
-        await deps.store.recordTimerEvents(tx, reports.map((r) => r.kept));
+        await writeOutbox(
+          tx,
+          reports.map((r) => r.event),
+        );
+        await deps.store.recordTimerEvents(
+          tx,
+          reports.map((r) => r.kept),
+        );
         return { overdue: overdue.length, warnings: warnings.length };
       },
       { timeout: 60_000, maxWait: 10_000 },

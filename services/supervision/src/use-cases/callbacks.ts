@@ -21,7 +21,15 @@ import {
   type WorkOrderClosed,
 } from '@hotline/shared';
 import { z } from 'zod';
-import { approveExemption, CallbackRuleBroken, needsSupervision, record, requestExemption, sendBack, type CallbackTaskRecord } from '../domain/callbacks';
+import {
+  approveExemption,
+  CallbackRuleBroken,
+  needsSupervision,
+  record,
+  requestExemption,
+  sendBack,
+  type CallbackTaskRecord,
+} from '../domain/callbacks';
 import type { SupervisionStore, SupervisionTx } from '../store/supervision-store';
 import type { SupervisionOrders } from './supervision-orders';
 
@@ -48,7 +56,13 @@ const callbackCursor = z.tuple([z.iso.datetime({ offset: true }).transform((at) 
 /** Callbacks: a task when an order closes, the citizen's answers, and the review of a dissatisfied case. */
 export function createCallbacks(deps: CallbacksDeps) {
   const ref = (t: CallbackTaskRecord) => ({ workOrderId: t.workOrderId, complaintId: t.complaintId, unitId: t.unitId });
-  const meta = (t: CallbackTaskRecord, actor: string, at: Date) => ({ subject: t.complaintId, district: t.district, actor, traceparent: currentTraceparent(), occurredAt: at });
+  const meta = (t: CallbackTaskRecord, actor: string, at: Date) => ({
+    subject: t.complaintId,
+    district: t.district,
+    actor,
+    traceparent: currentTraceparent(),
+    occurredAt: at,
+  });
   const ruled = <T>(fn: () => T): T => {
     try {
       return fn();
@@ -59,12 +73,17 @@ export function createCallbacks(deps: CallbacksDeps) {
   };
 
   /** Loads a task the caller may act on (their district, any for city-level callers), changes it, and writes its events. */
-  async function change(caller: { sub: string; district: string; roles: readonly string[] }, id: string, fn: (tx: SupervisionTx, task: CallbackTaskRecord, at: Date) => Promise<CallbackTaskRecord>) {
+  async function change(
+    caller: { sub: string; district: string; roles: readonly string[] },
+    id: string,
+    fn: (tx: SupervisionTx, task: CallbackTaskRecord, at: Date) => Promise<CallbackTaskRecord>,
+  ) {
     const at = deps.now();
     return deps.store.transaction(async (tx) => {
       const task = await deps.store.callbackById(tx, id);
       if (!task) throw notFound('callback', id);
-      if (!caller.roles.includes('city') && task.district !== caller.district) throw forbidden(`callback ${id} is not in district ${caller.district}`);
+      if (!caller.roles.includes('city') && task.district !== caller.district)
+        throw forbidden(`callback ${id} is not in district ${caller.district}`);
       return fn(tx, task, at);
     });
   }
@@ -99,9 +118,23 @@ export function createCallbacks(deps: CallbacksDeps) {
       const agent = requireRole(caller, ...callers);
       const args = parseInput(recordInput, input);
       return change(agent, args.id, async (tx, task, at) => {
-        const updated = await deps.store.updateCallback(tx, task.id, ruled(() => record(task, args, agent.sub, at)));
+        const updated = await deps.store.updateCallback(
+          tx,
+          task.id,
+          ruled(() => record(task, args, agent.sub, at)),
+        );
         await writeOutbox(tx, [
-          createEvent(CallbackRecorded, { ...meta(task, agent.sub, at), data: { ...ref(task), callbackId: task.id, contacted: args.contacted, solved: args.solved, rating: args.rating, recordedAt: at.toISOString() } }),
+          createEvent(CallbackRecorded, {
+            ...meta(task, agent.sub, at),
+            data: {
+              ...ref(task),
+              callbackId: task.id,
+              contacted: args.contacted,
+              solved: args.solved,
+              rating: args.rating,
+              recordedAt: at.toISOString(),
+            },
+          }),
         ]);
         return updated;
       });
@@ -110,15 +143,30 @@ export function createCallbacks(deps: CallbacksDeps) {
     async requestExemption(caller: RequestCaller, input: unknown) {
       const reviewer = requireRole(caller, ...reviewers);
       const args = parseInput(reasonInput, input);
-      return change(reviewer, args.id, (tx, task) => deps.store.updateCallback(tx, task.id, ruled(() => requestExemption(task, args.reason, reviewer.sub))));
+      return change(reviewer, args.id, (tx, task) =>
+        deps.store.updateCallback(
+          tx,
+          task.id,
+          ruled(() => requestExemption(task, args.reason, reviewer.sub)),
+        ),
+      );
     },
 
     async approveExemption(caller: RequestCaller, input: unknown) {
       const reviewer = requireRole(caller, ...reviewers);
       const args = parseInput(z.object({ id: taskId }), input);
       return change(reviewer, args.id, async (tx, task, at) => {
-        const updated = await deps.store.updateCallback(tx, task.id, ruled(() => approveExemption(task, reviewer.sub, at)));
-        await writeOutbox(tx, [createEvent(CaseExempted, { ...meta(task, reviewer.sub, at), data: { ...ref(task), reason: task.reviewReason ?? '', approvedBy: reviewer.sub, exemptedAt: at.toISOString() } })]);
+        const updated = await deps.store.updateCallback(
+          tx,
+          task.id,
+          ruled(() => approveExemption(task, reviewer.sub, at)),
+        );
+        await writeOutbox(tx, [
+          createEvent(CaseExempted, {
+            ...meta(task, reviewer.sub, at),
+            data: { ...ref(task), reason: task.reviewReason ?? '', approvedBy: reviewer.sub, exemptedAt: at.toISOString() },
+          }),
+        ]);
         return updated;
       });
     },
@@ -128,10 +176,25 @@ export function createCallbacks(deps: CallbacksDeps) {
       const reviewer = requireRole(caller, ...reviewers);
       const args = parseInput(reasonInput, input);
       return change(reviewer, args.id, async (tx, task, at) => {
-        const updated = await deps.store.updateCallback(tx, task.id, ruled(() => sendBack(task, args.reason, reviewer.sub, at)));
+        const updated = await deps.store.updateCallback(
+          tx,
+          task.id,
+          ruled(() => sendBack(task, args.reason, reviewer.sub, at)),
+        );
         const rehandles = (await deps.store.callbacksOfOrder(tx, task.workOrderId)).filter((t) => t.state === 'SENT_BACK').length;
-        await writeOutbox(tx, [createEvent(CaseSentBack, { ...meta(task, reviewer.sub, at), data: { ...ref(task), reason: args.reason, rehandles, sentBackAt: at.toISOString() } })]);
-        if (needsSupervision(rehandles, deps.rehandleLimit)) await deps.orders.dissatisfied(tx, { district: task.district, complaintId: task.complaintId, unitId: task.unitId }, rehandles, at);
+        await writeOutbox(tx, [
+          createEvent(CaseSentBack, {
+            ...meta(task, reviewer.sub, at),
+            data: { ...ref(task), reason: args.reason, rehandles, sentBackAt: at.toISOString() },
+          }),
+        ]);
+        if (needsSupervision(rehandles, deps.rehandleLimit))
+          await deps.orders.dissatisfied(
+            tx,
+            { district: task.district, complaintId: task.complaintId, unitId: task.unitId },
+            rehandles,
+            at,
+          );
         return updated;
       });
     },
@@ -148,7 +211,13 @@ export function createCallbacks(deps: CallbacksDeps) {
         if (!parsed.success) throw badInput('after', 'is not a cursor from this list');
         after = { dueAt: parsed.data[0], id: parsed.data[1] };
       }
-      const { rows, total } = await deps.store.listCallbacks({ district: reader.roles.includes('city') ? null : reader.district, state: filter.state ?? null, unitId: filter.unitId ?? null, after, limit: page.first + 1 });
+      const { rows, total } = await deps.store.listCallbacks({
+        district: reader.roles.includes('city') ? null : reader.district,
+        state: filter.state ?? null,
+        unitId: filter.unitId ?? null,
+        after,
+        limit: page.first + 1,
+      });
       return toConnection(rows, page.first, (t) => [t.dueAt.toISOString(), t.id], total);
     },
 

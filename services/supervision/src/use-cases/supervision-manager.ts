@@ -37,7 +37,18 @@ import {
 import { z } from 'zod';
 import { chooseRule, compareSpecificity, elapsedTime, type DeadlineCalendar, type DeadlineRule } from '../domain/deadline-rules';
 import { workingDayCalendar } from '../domain/calendar';
-import { extend, meet, newDeadlines, pause, resume, reopenedDeadlines, reportInDeadlines, type DeadlineRecord, type Timing, type WatchedKind } from '../domain/deadlines';
+import {
+  extend,
+  meet,
+  newDeadlines,
+  pause,
+  resume,
+  reopenedDeadlines,
+  reportInDeadlines,
+  type DeadlineRecord,
+  type Timing,
+  type WatchedKind,
+} from '../domain/deadlines';
 import type { SupervisionStore, SupervisionTx, TimerLevel } from '../store/supervision-store';
 
 export interface SupervisionManagerDeps {
@@ -55,7 +66,9 @@ export interface SupervisionManagerDeps {
 /** No deadline rule matches the order: the rule set has a gap. The event is retried and then dead-lettered, to be replayed once the rules are fixed. */
 export class NoDeadlineRule extends Error {
   constructor(readonly subject: { urgency: string; categoryId: string; areaType: string | null }) {
-    super(`no deadline rule matches urgency ${subject.urgency}, category ${subject.categoryId}, area type ${subject.areaType ?? 'unknown'}`);
+    super(
+      `no deadline rule matches urgency ${subject.urgency}, category ${subject.categoryId}, area type ${subject.areaType ?? 'unknown'}`,
+    );
     this.name = 'NoDeadlineRule';
   }
 }
@@ -68,7 +81,10 @@ const atRiskArgs = z.object({ unitId: z.string().trim().min(1, 'is required') })
 /** Who may stop and start a case's clock: the inspection office and administrators. */
 const clockKeepers = ['supervisor', 'admin'] as const;
 
-const pauseArgs = z.object({ workOrderId: z.string().trim().min(1, 'is required'), reason: z.string().trim().min(2, 'must say why the case waits on the citizen').max(500) });
+const pauseArgs = z.object({
+  workOrderId: z.string().trim().min(1, 'is required'),
+  reason: z.string().trim().min(2, 'must say why the case waits on the citizen').max(500),
+});
 const resumeArgs = z.object({ workOrderId: z.string().trim().min(1, 'is required') });
 
 const alertArgs = z.object({
@@ -99,7 +115,10 @@ function decodeDeadlineCursor(after: string | null | undefined): { dueAt: Date; 
 export function createSupervisionManager(deps: SupervisionManagerDeps) {
   const workingTime = deps.calendar ?? workingDayCalendar({});
   /** A rule's limits, and anything added to them (extensions), count in the rule's kind of time. */
-  const timingOf = (rule: Pick<DeadlineRule, 'workingDays'> | null): Timing => ({ calendar: rule?.workingDays ? workingTime : elapsedTime, warnFraction: deps.warnFraction });
+  const timingOf = (rule: Pick<DeadlineRule, 'workingDays'> | null): Timing => ({
+    calendar: rule?.workingDays ? workingTime : elapsedTime,
+    warnFraction: deps.warnFraction,
+  });
 
   const scheduled = (deadlines: readonly DeadlineRecord[]) => {
     const earliest = Math.min(...deadlines.flatMap((d) => [d.dueAt.getTime(), d.warnAt?.getTime() ?? Infinity]));
@@ -107,9 +126,16 @@ export function createSupervisionManager(deps: SupervisionManagerDeps) {
   };
 
   /** Marks the open deadlines of the given kinds met at `at` (late when past due); already met ones stay as they were. */
-  async function meetOpen(tx: SupervisionTx, workOrderId: string, kinds: readonly WatchedKind[], at: string, unitId?: string): Promise<void> {
+  async function meetOpen(
+    tx: SupervisionTx,
+    workOrderId: string,
+    kinds: readonly WatchedKind[],
+    at: string,
+    unitId?: string,
+  ): Promise<void> {
     const when = new Date(at);
-    for (const d of await deps.store.openDeadlines(tx, { workOrderId, kinds, unitId })) await deps.store.updateDeadline(tx, d.id, meet(d, when));
+    for (const d of await deps.store.openDeadlines(tx, { workOrderId, kinds, unitId }))
+      await deps.store.updateDeadline(tx, d.id, meet(d, when));
   }
 
   /** Cancels deadlines that no longer apply; the timer never reports a cancelled one. */
@@ -118,7 +144,13 @@ export function createSupervisionManager(deps: SupervisionManagerDeps) {
   }
 
   /** A pause or resume of a work order's clock, as an event for the outbox. */
-  const clockEvent = <C extends typeof DeadlinesPaused | typeof DeadlinesResumed>(contract: C, d: DeadlineRecord, actor: string, at: Date, data: Omit<EventOf<C>['data'], 'workOrderId' | 'complaintId' | 'unitId'>) =>
+  const clockEvent = <C extends typeof DeadlinesPaused | typeof DeadlinesResumed>(
+    contract: C,
+    d: DeadlineRecord,
+    actor: string,
+    at: Date,
+    data: Omit<EventOf<C>['data'], 'workOrderId' | 'complaintId' | 'unitId'>,
+  ) =>
     createEvent(contract, {
       subject: d.complaintId,
       district: d.district,
@@ -129,10 +161,15 @@ export function createSupervisionManager(deps: SupervisionManagerDeps) {
     });
 
   /** The order's deadlines, when it exists and lies in the caller's district (any district for city-level callers). */
-  async function orderOfDistrict(tx: SupervisionTx, caller: RequestCaller & { district: string; roles: readonly string[] }, workOrderId: string): Promise<DeadlineRecord[]> {
+  async function orderOfDistrict(
+    tx: SupervisionTx,
+    caller: RequestCaller & { district: string; roles: readonly string[] },
+    workOrderId: string,
+  ): Promise<DeadlineRecord[]> {
     const known = await deps.store.deadlinesOfOrder(tx, workOrderId);
     if (known.length === 0) throw notFound('work order', workOrderId);
-    if (!caller.roles.includes('city') && known[0]!.district !== caller.district) throw forbidden(`work order ${workOrderId} is not in district ${caller.district}`);
+    if (!caller.roles.includes('city') && known[0]!.district !== caller.district)
+      throw forbidden(`work order ${workOrderId} is not in district ${caller.district}`);
     return known;
   }
 
@@ -147,7 +184,13 @@ export function createSupervisionManager(deps: SupervisionManagerDeps) {
       const rule = chooseRule(await deps.store.rules(tx), order);
       if (!rule) throw new NoDeadlineRule(order);
       const deadlines = newDeadlines(
-        { district: event.district, complaintId: order.complaintId, workOrderId: order.workOrderId, unitId: order.unitId, dispatchedAt: new Date(order.dispatchedAt) },
+        {
+          district: event.district,
+          complaintId: order.complaintId,
+          workOrderId: order.workOrderId,
+          unitId: order.unitId,
+          dispatchedAt: new Date(order.dispatchedAt),
+        },
         rule,
         newId,
         deps.now(),
@@ -155,7 +198,10 @@ export function createSupervisionManager(deps: SupervisionManagerDeps) {
       );
       const inserted = await deps.store.insertDeadlines(tx, deadlines);
       if (inserted === 0) {
-        deps.logger.info({ workOrderId: order.workOrderId, eventId: event.id }, 'deadlines of this work order were already set; left as they are');
+        deps.logger.info(
+          { workOrderId: order.workOrderId, eventId: event.id },
+          'deadlines of this work order were already set; left as they are',
+        );
         return;
       }
       await writeOutbox(tx, [
@@ -221,7 +267,10 @@ export function createSupervisionManager(deps: SupervisionManagerDeps) {
       const known = await deps.store.deadlinesOfOrder(tx, order.workOrderId);
       const first = known.find((d) => d.ruleId !== null);
       if (!first) {
-        deps.logger.warn({ workOrderId: order.workOrderId, eventId: event.id }, 'reopened order has no deadlines here (dispatch not seen); nothing to reset');
+        deps.logger.warn(
+          { workOrderId: order.workOrderId, eventId: event.id },
+          'reopened order has no deadlines here (dispatch not seen); nothing to reset',
+        );
         return;
       }
       if (known.some((d) => d.round >= order.rehandles)) return;
@@ -229,7 +278,14 @@ export function createSupervisionManager(deps: SupervisionManagerDeps) {
       if (!rule) throw new Error(`deadline rule ${first.ruleId} of work order ${order.workOrderId} is gone`);
       await cancel(tx, await deps.store.openDeadlines(tx, { workOrderId: order.workOrderId, kinds: ['REPLY', 'CLOSE'] }));
       const fresh = reopenedDeadlines(
-        { district: first.district, complaintId: order.complaintId, workOrderId: order.workOrderId, unitId: order.unitId, reopenedAt: new Date(order.reopenedAt), round: order.rehandles },
+        {
+          district: first.district,
+          complaintId: order.complaintId,
+          workOrderId: order.workOrderId,
+          unitId: order.unitId,
+          reopenedAt: new Date(order.reopenedAt),
+          round: order.rehandles,
+        },
         rule,
         newId,
         deps.now(),
@@ -306,9 +362,16 @@ export function createSupervisionManager(deps: SupervisionManagerDeps) {
           const timing = timings.get(d.ruleId)!;
           const patch = resume(d, now, timing);
           await deps.store.updateDeadline(tx, d.id, patch);
-          moved.push({ deadlineId: d.id, kind: d.kind, dueAt: patch.dueAt.toISOString(), pausedMinutes: (timing.calendar ?? elapsedTime).minutesBetween(d.pausedAt ?? now, now) });
+          moved.push({
+            deadlineId: d.id,
+            kind: d.kind,
+            dueAt: patch.dueAt.toISOString(),
+            pausedMinutes: (timing.calendar ?? elapsedTime).minutesBetween(d.pausedAt ?? now, now),
+          });
         }
-        await writeOutbox(tx, [clockEvent(DeadlinesResumed, paused[0]!, keeper.sub, now, { resumedAt: now.toISOString(), deadlines: moved })]);
+        await writeOutbox(tx, [
+          clockEvent(DeadlinesResumed, paused[0]!, keeper.sub, now, { resumedAt: now.toISOString(), deadlines: moved }),
+        ]);
         return deps.store.deadlinesOfOrder(tx, input.workOrderId);
       });
       scheduled(resumed.filter((d) => d.state === 'PENDING'));
@@ -321,10 +384,15 @@ export function createSupervisionManager(deps: SupervisionManagerDeps) {
      */
     async deadlineAlerts(caller: RequestCaller, args: { filter?: unknown; after?: unknown; first?: unknown }) {
       const reader = requireRole(caller, ...watchers, 'handler');
-      const input = parseInput(alertArgs, { filter: args.filter ?? undefined, after: args.after ?? undefined, first: args.first ?? undefined });
+      const input = parseInput(alertArgs, {
+        filter: args.filter ?? undefined,
+        after: args.after ?? undefined,
+        first: args.first ?? undefined,
+      });
       const filter = input.filter ?? {};
       const isCity = reader.roles.includes('city');
-      if (!isCity && filter.districts && filter.districts.some((d) => d !== reader.district)) throw forbidden(`reports of district ${reader.district} only`);
+      if (!isCity && filter.districts && filter.districts.some((d) => d !== reader.district))
+        throw forbidden(`reports of district ${reader.district} only`);
       let unitIds = filter.unitIds ?? null;
       if (!hasRole(reader, ...watchers)) {
         if (unitIds && unitIds.some((u) => u !== reader.unit)) throw forbidden('a handler sees the reports of their own unit only');
@@ -366,7 +434,8 @@ export function createSupervisionManager(deps: SupervisionManagerDeps) {
     async atRisk(caller: RequestCaller, args: { unitId: unknown; first?: unknown; after?: unknown }) {
       const reader = requireRole(caller, ...watchers, 'handler');
       const { unitId } = parseInput(atRiskArgs, { unitId: args.unitId });
-      if (!hasRole(reader, ...watchers) && reader.unit !== unitId) throw forbidden(`a handler sees the deadlines of their own unit only, not of ${unitId}`);
+      if (!hasRole(reader, ...watchers) && reader.unit !== unitId)
+        throw forbidden(`a handler sees the deadlines of their own unit only, not of ${unitId}`);
       const page = parseInput(pageArgs, { first: args.first ?? undefined, after: args.after ?? undefined });
       const { rows, total } = await deps.store.pendingOfUnit({
         unitId,

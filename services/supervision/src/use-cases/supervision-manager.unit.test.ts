@@ -5,14 +5,33 @@ import type { DeadlineRecord } from '../domain/deadlines';
 import type { SupervisionStore, SupervisionTx } from '../store/supervision-store';
 import { createSupervisionManager, NoDeadlineRule } from './supervision-manager';
 
-const general: DeadlineRule = { id: 'general', name: 'general', urgency: 'GENERAL', categoryPrefix: null, areaType: null, limits: { RESPOND: 120, ACCEPT: 1440, REPLY: 7200, CLOSE: 10080 }, workingDays: false };
+const general: DeadlineRule = {
+  id: 'general',
+  name: 'general',
+  urgency: 'GENERAL',
+  categoryPrefix: null,
+  areaType: null,
+  limits: { RESPOND: 120, ACCEPT: 1440, REPLY: 7200, CLOSE: 10080 },
+  workingDays: false,
+};
 
 const dispatched = (urgency: 'URGENT' | 'GENERAL') =>
   createEvent(WorkOrderDispatched, {
     subject: 'c-1',
     district: '110199',
     actor: 'dispatcher-1',
-    data: { workOrderId: 'wo-1', complaintId: 'c-1', unitId: 'unit-110199-001', ruleId: null, ruleVersion: null, role: 'LEAD', categoryId: 'property.fees', urgency, areaType: 'BUILT_UP', dispatchedAt: '2026-03-02T01:30:00.000Z' },
+    data: {
+      workOrderId: 'wo-1',
+      complaintId: 'c-1',
+      unitId: 'unit-110199-001',
+      ruleId: null,
+      ruleVersion: null,
+      role: 'LEAD',
+      categoryId: 'property.fees',
+      urgency,
+      areaType: 'BUILT_UP',
+      dispatchedAt: '2026-03-02T01:30:00.000Z',
+    },
   });
 
 /** A store holding the given rules and the deadlines already set, and a transaction that records outbox writes. */
@@ -40,7 +59,11 @@ describe('setting deadlines for a dispatched work order', () => {
     expect(outbox).toHaveLength(1);
     const [, topic, key, payload] = outbox[0] as [string, string, string, string];
     expect([topic, key]).toEqual(['hotline.supervision.events', 'c-1']);
-    expect(JSON.parse(payload)).toMatchObject({ type: 'supervision.deadlines.set', actor: 'system:supervision', data: { workOrderId: 'wo-1', ruleId: 'general' } });
+    expect(JSON.parse(payload)).toMatchObject({
+      type: 'supervision.deadlines.set',
+      actor: 'system:supervision',
+      data: { workOrderId: 'wo-1', ruleId: 'general' },
+    });
   });
 
   it('given the order’s deadlines already set, when it is announced again, then nothing is stored or announced', async () => {
@@ -55,7 +78,9 @@ describe('setting deadlines for a dispatched work order', () => {
   it('given a rule set with no rule for the urgency, when dispatched, then it fails naming the gap and writes nothing', async () => {
     const { manager, tx, stored, outbox } = given([general]);
     await expect(manager.setDeadlines(tx, dispatched('URGENT'))).rejects.toThrow(NoDeadlineRule);
-    await expect(manager.setDeadlines(tx, dispatched('URGENT'))).rejects.toThrow('no deadline rule matches urgency URGENT, category property.fees, area type BUILT_UP');
+    await expect(manager.setDeadlines(tx, dispatched('URGENT'))).rejects.toThrow(
+      'no deadline rule matches urgency URGENT, category property.fees, area type BUILT_UP',
+    );
     expect(stored).toHaveLength(0);
     expect(outbox).toHaveLength(0);
   });

@@ -78,11 +78,26 @@ export function createSupervisionOrders(deps: SupervisionOrdersDeps) {
       actor: 'system:supervision',
       traceparent: currentTraceparent(),
       occurredAt: at,
-      data: { orderId: order.id, complaintId: order.complaintId, unitId: order.unitId, level: order.level, state: order.state, cause: order.cause, changedAt: at.toISOString() },
+      data: {
+        orderId: order.id,
+        complaintId: order.complaintId,
+        unitId: order.unitId,
+        level: order.level,
+        state: order.state,
+        cause: order.cause,
+        changedAt: at.toISOString(),
+      },
     });
 
   /** Opens an order for the cause, or raises the open one of the same case and unit to the cause's level. */
-  async function openOrRaise(tx: SupervisionTx, subject: { district: string; complaintId: string; unitId: string }, cause: SupervisionCause, by: string, at: Date, options: { level?: SupervisionLevel; note?: string | null; keySupervision?: boolean } = {}) {
+  async function openOrRaise(
+    tx: SupervisionTx,
+    subject: { district: string; complaintId: string; unitId: string },
+    cause: SupervisionCause,
+    by: string,
+    at: Date,
+    options: { level?: SupervisionLevel; note?: string | null; keySupervision?: boolean } = {},
+  ) {
     const level = options.level ?? openingLevel(cause);
     const open = await deps.store.openOrderOf(tx, subject.complaintId, subject.unitId);
     if (open) {
@@ -114,10 +129,15 @@ export function createSupervisionOrders(deps: SupervisionOrdersDeps) {
   }
 
   /** An order the caller may change: it exists and lies in their district (any district for city-level callers). */
-  async function ownOrder(tx: SupervisionTx, caller: { district: string; roles: readonly string[] }, id: string): Promise<SupervisionOrderRecord> {
+  async function ownOrder(
+    tx: SupervisionTx,
+    caller: { district: string; roles: readonly string[] },
+    id: string,
+  ): Promise<SupervisionOrderRecord> {
     const order = await deps.store.orderById(tx, id);
     if (!order) throw notFound('supervision order', id);
-    if (!caller.roles.includes('city') && order.district !== caller.district) throw forbidden(`supervision order ${id} is not in district ${caller.district}`);
+    if (!caller.roles.includes('city') && order.district !== caller.district)
+      throw forbidden(`supervision order ${id} is not in district ${caller.district}`);
     return order;
   }
 
@@ -134,11 +154,22 @@ export function createSupervisionOrders(deps: SupervisionOrdersDeps) {
     /** A deadline passed unmet: the unit gets a reminder (one open order per case and unit). */
     async deadlineOverdue(tx: SupervisionTx, event: EventOf<typeof DeadlineOverdue>): Promise<void> {
       const d = event.data;
-      await openOrRaise(tx, { district: event.district, complaintId: d.complaintId, unitId: d.unitId }, 'OVERDUE', 'system:supervision', new Date(d.overdueAt));
+      await openOrRaise(
+        tx,
+        { district: event.district, complaintId: d.complaintId, unitId: d.unitId },
+        'OVERDUE',
+        'system:supervision',
+        new Date(d.overdueAt),
+      );
     },
 
     /** A case the citizen stayed dissatisfied with through its re-handlings goes under supervision. */
-    async dissatisfied(tx: SupervisionTx, subject: { district: string; complaintId: string; unitId: string }, rehandles: number, at: Date): Promise<SupervisionOrderRecord> {
+    async dissatisfied(
+      tx: SupervisionTx,
+      subject: { district: string; complaintId: string; unitId: string },
+      rehandles: number,
+      at: Date,
+    ): Promise<SupervisionOrderRecord> {
       return openOrRaise(tx, subject, 'DISSATISFIED', 'system:supervision', at, { note: `dissatisfied after ${rehandles} re-handlings` });
     },
 
@@ -149,9 +180,16 @@ export function createSupervisionOrders(deps: SupervisionOrdersDeps) {
     async repeatCallEscalated(tx: SupervisionTx, event: EventOf<typeof RepeatCallEscalated>): Promise<void> {
       const holder = await deps.store.currentUnitOf(tx, event.data.complaintId);
       const unitId = holder?.unitId ?? `unit-${event.district}-command`;
-      await openOrRaise(tx, { district: event.district, complaintId: event.data.complaintId, unitId }, 'REPEAT_CALL', 'system:supervision', new Date(event.data.escalatedAt), {
-        note: `called in ${event.data.calls} times`,
-      });
+      await openOrRaise(
+        tx,
+        { district: event.district, complaintId: event.data.complaintId, unitId },
+        'REPEAT_CALL',
+        'system:supervision',
+        new Date(event.data.escalatedAt),
+        {
+          note: `called in ${event.data.calls} times`,
+        },
+      );
     },
 
     async open(caller: RequestCaller, input: unknown): Promise<SupervisionOrderRecord> {
@@ -161,8 +199,13 @@ export function createSupervisionOrders(deps: SupervisionOrdersDeps) {
       return deps.store.transaction(async (tx) => {
         const holder = await deps.store.currentUnitOf(tx, args.complaintId);
         const district = holder?.district ?? inspector.district;
-        if (!inspector.roles.includes('city') && district !== inspector.district) throw forbidden(`complaint ${args.complaintId} is not in district ${inspector.district}`);
-        return openOrRaise(tx, { district, complaintId: args.complaintId, unitId: args.unitId }, 'MANUAL', inspector.sub, at, { level: args.level, note: args.note, keySupervision: args.keySupervision });
+        if (!inspector.roles.includes('city') && district !== inspector.district)
+          throw forbidden(`complaint ${args.complaintId} is not in district ${inspector.district}`);
+        return openOrRaise(tx, { district, complaintId: args.complaintId, unitId: args.unitId }, 'MANUAL', inspector.sub, at, {
+          level: args.level,
+          note: args.note,
+          keySupervision: args.keySupervision,
+        });
       });
     },
 
@@ -180,7 +223,11 @@ export function createSupervisionOrders(deps: SupervisionOrdersDeps) {
       const now = deps.now();
       const cutoff = (hours: number | null) => (hours === null ? null : new Date(now.getTime() - hours * 3600_000));
       return deps.store.transaction(async (tx) => {
-        const stale = await deps.store.ordersToEscalate(tx, { REMINDER: cutoff(limits.REMINDER), SUPERVISION: cutoff(limits.SUPERVISION) }, batch);
+        const stale = await deps.store.ordersToEscalate(
+          tx,
+          { REMINDER: cutoff(limits.REMINDER), SUPERVISION: cutoff(limits.SUPERVISION) },
+          batch,
+        );
         const raised: SupervisionOrderRecord[] = [];
         for (const order of stale) {
           const hours = limits[order.level as keyof EscalationLimits]!;
@@ -188,7 +235,11 @@ export function createSupervisionOrders(deps: SupervisionOrdersDeps) {
           const note = `raised to ${patch.level} automatically: open ${hours} h at ${order.level} without being settled`;
           raised.push(await deps.store.updateOrder(tx, order.id, { ...patch, note: order.note ? `${order.note}\n${note}` : note }));
         }
-        if (raised.length > 0) await writeOutbox(tx, raised.map((o) => changed(o, now)));
+        if (raised.length > 0)
+          await writeOutbox(
+            tx,
+            raised.map((o) => changed(o, now)),
+          );
         return raised;
       });
     },
@@ -200,7 +251,10 @@ export function createSupervisionOrders(deps: SupervisionOrdersDeps) {
       return deps.store.transaction(async (tx) => {
         const order = await ownOrder(tx, inspector, args.id);
         const patch = ruled(() => escalate(order, at));
-        const updated = await deps.store.updateOrder(tx, order.id, { ...patch, note: order.note ? `${order.note}\n${args.note}` : args.note });
+        const updated = await deps.store.updateOrder(tx, order.id, {
+          ...patch,
+          note: order.note ? `${order.note}\n${args.note}` : args.note,
+        });
         await writeOutbox(tx, [changed(updated, at)]);
         return updated;
       });
@@ -212,7 +266,11 @@ export function createSupervisionOrders(deps: SupervisionOrdersDeps) {
       const at = deps.now();
       return deps.store.transaction(async (tx) => {
         const order = await ownOrder(tx, inspector, args.id);
-        const updated = await deps.store.updateOrder(tx, order.id, ruled(() => close(order, inspector.sub, at, args.note, args.evidence)));
+        const updated = await deps.store.updateOrder(
+          tx,
+          order.id,
+          ruled(() => close(order, inspector.sub, at, args.note, args.evidence)),
+        );
         await writeOutbox(tx, [changed(updated, at)]);
         return updated;
       });

@@ -24,7 +24,11 @@ export const WorkOrderDispatched = defineEvent(
 export const WorkOrderAccepted = defineEvent('dispatch.work-order.accepted', 1, z.object({ ...workOrderRef, acceptedAt: instant }));
 
 /** The handler reached the citizen. */
-export const CitizenContacted = defineEvent('dispatch.work-order.citizen-contacted', 1, z.object({ ...workOrderRef, contactedAt: instant }));
+export const CitizenContacted = defineEvent(
+  'dispatch.work-order.citizen-contacted',
+  1,
+  z.object({ ...workOrderRef, contactedAt: instant }),
+);
 
 /** Returned as not this unit's (退单); the dispatcher re-routes it (a new order is dispatched). */
 export const WorkOrderReturned = defineEvent(
@@ -37,7 +41,11 @@ export const WorkOrderReturned = defineEvent(
  * An order that waited in the manual queue was routed on by a dispatcher: it is over (its limits with
  * it), and a new order to `toUnitId` follows as WorkOrderDispatched.
  */
-export const WorkOrderRerouted = defineEvent('dispatch.work-order.rerouted', 1, z.object({ ...workOrderRef, toUnitId: z.string(), reroutedAt: instant }));
+export const WorkOrderRerouted = defineEvent(
+  'dispatch.work-order.rerouted',
+  1,
+  z.object({ ...workOrderRef, toUnitId: z.string(), reroutedAt: instant }),
+);
 
 /** The unit replied to the citizen with the result (答复). */
 export const WorkOrderReplied = defineEvent('dispatch.work-order.replied', 1, z.object({ ...workOrderRef, repliedAt: instant }));
@@ -81,7 +89,11 @@ export const WhistleReportedIn = defineEvent(
   z.object({ whistleId: z.string(), complaintId: z.string(), unitId: z.string(), late: z.boolean(), reportedAt: instant }),
 );
 
-export const WhistleClosed = defineEvent('dispatch.whistle.closed', 1, z.object({ whistleId: z.string(), complaintId: z.string(), closedAt: instant }));
+export const WhistleClosed = defineEvent(
+  'dispatch.whistle.closed',
+  1,
+  z.object({ whistleId: z.string(), complaintId: z.string(), closedAt: instant }),
+);
 
 /** A case handed to another district (跨区转办); that district's intake takes it in. The envelope's district is the receiving one. */
 export const ComplaintTransferred = defineEvent(
@@ -103,7 +115,13 @@ const attachmentMetadata = z.object({ name: z.string(), size: z.number().int().m
 export const ProgressNoted = defineEvent(
   'dispatch.work-order.progress-noted',
   1,
-  z.object({ ...workOrderRef, textLength: z.number().int().min(1), summary: z.string().max(200), attachments: z.array(attachmentMetadata), notedAt: instant }),
+  z.object({
+    ...workOrderRef,
+    textLength: z.number().int().min(1),
+    summary: z.string().max(200),
+    attachments: z.array(attachmentMetadata),
+    notedAt: instant,
+  }),
 );
 
 /** The unit asked for more time; a dispatcher decides (ExtensionDecided). */

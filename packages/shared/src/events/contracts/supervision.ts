@@ -26,7 +26,12 @@ export const DeadlineOverdue = defineEvent('supervision.deadline.overdue', 1, z.
 export const DeadlinesPaused = defineEvent(
   'supervision.deadlines.paused',
   1,
-  z.object({ ...workOrderRef, reason: z.string(), pausedAt: instant, deadlines: z.array(z.object({ deadlineId: z.string(), kind: z.enum(watchedDeadlineKinds) })).min(1) }),
+  z.object({
+    ...workOrderRef,
+    reason: z.string(),
+    pausedAt: instant,
+    deadlines: z.array(z.object({ deadlineId: z.string(), kind: z.enum(watchedDeadlineKinds) })).min(1),
+  }),
 );
 
 /** The clock running again: each deadline's new due time, moved by the minutes paused (as its calendar counts them). */
@@ -36,7 +41,9 @@ export const DeadlinesResumed = defineEvent(
   z.object({
     ...workOrderRef,
     resumedAt: instant,
-    deadlines: z.array(z.object({ deadlineId: z.string(), kind: z.enum(watchedDeadlineKinds), dueAt: instant, pausedMinutes: z.number().min(0) })).min(1),
+    deadlines: z
+      .array(z.object({ deadlineId: z.string(), kind: z.enum(watchedDeadlineKinds), dueAt: instant, pausedMinutes: z.number().min(0) }))
+      .min(1),
   }),
 );
 
@@ -70,7 +77,15 @@ export const CallbackRecorded = defineEvent(
 );
 
 /** An unreasonable demand, approved to be left out of assessment (不纳入考核). */
-export const CaseExempted = defineEvent('supervision.case.exempted', 1, z.object({ ...workOrderRef, reason: z.string(), approvedBy: z.string(), exemptedAt: instant }));
+export const CaseExempted = defineEvent(
+  'supervision.case.exempted',
+  1,
+  z.object({ ...workOrderRef, reason: z.string(), approvedBy: z.string(), exemptedAt: instant }),
+);
 
 /** Sent back for re-handling (发回重办): dispatch reopens the order. */
-export const CaseSentBack = defineEvent('supervision.case.sent-back', 1, z.object({ ...workOrderRef, reason: z.string(), rehandles: z.number().int().min(1), sentBackAt: instant }));
+export const CaseSentBack = defineEvent(
+  'supervision.case.sent-back',
+  1,
+  z.object({ ...workOrderRef, reason: z.string(), rehandles: z.number().int().min(1), sentBackAt: instant }),
+);
