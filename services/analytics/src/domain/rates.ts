@@ -7,7 +7,8 @@ import { dayOf } from './period';
  *
  * Defaults (src/config/rates.json):
  * - response rate = work orders first responded to (accepted or citizen contacted) by their RESPOND
- *   limit ÷ work orders whose RESPOND limit fell in the period (counted on the limit's local day);
+ *   limit ÷ work orders whose RESPOND limit fell in the period (counted on the limit's local day) and
+ *   has fallen due when the rates are read: a limit still ahead is neither met nor missed yet;
  * - resolution rate = callbacks answering "solved: yes" ÷ callbacks that answered that question,
  *   counted on the callback's local day;
  * - satisfaction rate = (satisfied + 0.8 × basically satisfied) ÷ callbacks rated anything but
@@ -268,3 +269,35 @@ export const contributionChanged = (before: RateContribution | null, after: Rate
   before.unitId !== after.unitId ||
   before.streetId !== after.streetId ||
   before.categoryId !== after.categoryId;
+
+/** A work order whose RESPOND limit is still ahead when the rates are read, where its counters count it. */
+export interface PendingResponse {
+  district: string;
+  unitId: string;
+  streetId: string;
+  categoryId: string;
+  /** The limit's local day (YYYY-MM-DD). */
+  day: string;
+  /** Whether it was already responded to (it then counts as met in the counters). */
+  responded: boolean;
+}
+
+/**
+ * Totals without the RESPOND limits still ahead: the daily counters count a limit on its day as soon as it is set,
+ * but until it falls due it is neither met nor missed. `subjectOf` names the total a pending response was counted
+ * in (null: in none of these totals).
+ */
+export function withoutPending(
+  totals: Map<string, RateTally>,
+  pending: PendingResponse[],
+  subjectOf: (p: PendingResponse) => string | null,
+): Map<string, RateTally> {
+  const result = new Map(totals);
+  for (const p of pending) {
+    const subject = subjectOf(p);
+    const counts = subject === null ? undefined : result.get(subject);
+    if (subject === null || !counts) continue;
+    result.set(subject, { ...counts, responseDue: counts.responseDue - 1, responseOnTime: counts.responseOnTime - (p.responded ? 1 : 0) });
+  }
+  return result;
+}

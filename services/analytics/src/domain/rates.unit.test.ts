@@ -4,7 +4,9 @@ import {
   contributionDelta,
   contributionOf,
   ratesConfigSchema,
+  withoutPending,
   zeroCounts,
+  type PendingResponse,
   type RateTally,
   type WorkOrderRateFact,
 } from './rates';
@@ -192,5 +194,38 @@ describe('moving the counters from one contribution to the next', () => {
     expect(contributionChanged(before, after, [])).toBe(true);
     expect(contributionChanged(after, after, [])).toBe(false);
     expect(contributionChanged(null, after, [])).toBe(true);
+  });
+});
+
+describe('RESPOND limits not yet due when the rates are read', () => {
+  const pending = (p: Partial<PendingResponse>): PendingResponse => ({
+    district: '110199',
+    unitId: 'unit-110199-001',
+    streetId: '110199-001',
+    categoryId: 'property.fees',
+    day: '2026-03-20',
+    responded: false,
+    ...p,
+  });
+
+  it('given a unit counted 1 of 3 with two limits still ahead, one of them already met, when read, then it is 0 of 1', () => {
+    const totals = new Map([['unit-110199-001', counts({ responseDue: 3, responseOnTime: 1, satisfied: 2 })]]);
+    const read = withoutPending(totals, [pending({}), pending({ responded: true })], (p) => p.unitId);
+    expect(read.get('unit-110199-001')).toEqual(counts({ responseDue: 1, responseOnTime: 0, satisfied: 2 }));
+  });
+
+  it('given limits still ahead for a subject outside the totals, when read, then nothing else moves', () => {
+    const totals = new Map([['unit-110199-002', counts({ responseDue: 1, responseOnTime: 1 })]]);
+    const read = withoutPending(totals, [pending({}), pending({ unitId: 'unit-110199-002' })], (p) =>
+      p.unitId === 'unit-110199-002' ? null : p.unitId,
+    );
+    expect([...read]).toEqual([['unit-110199-002', counts({ responseDue: 1, responseOnTime: 1 })]]);
+    expect(totals.get('unit-110199-002')).toEqual(counts({ responseDue: 1, responseOnTime: 1 }));
+  });
+
+  it('given only limits still ahead, when read, then the unit has nothing to count and no composite', () => {
+    const totals = new Map([['unit-110199-003', counts({ responseDue: 2 })]]);
+    const read = withoutPending(totals, [pending({ unitId: 'unit-110199-003' }), pending({ unitId: 'unit-110199-003' })], (p) => p.unitId);
+    expect(computeRates(read.get('unit-110199-003')!, config).composite).toBeNull();
   });
 });

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { Prisma, type AnalyticsTx, type PrismaClient } from './analytics-store';
 import { complaintCounterKey, type ComplaintCounterKey } from '../domain/breakdowns';
-import { addCounts, rateCountFields, zeroCounts, type RateTally } from '../domain/rates';
+import { addCounts, rateCountFields, withoutPending, zeroCounts, type PendingResponse, type RateTally } from '../domain/rates';
 import { splitMonths, type DaySpan } from '../domain/rate-period';
-import { startOfDay } from '../domain/period';
+import { dayOf, startOfDay } from '../domain/period';
 import type { UnsatisfiedCaseRecord } from '../domain/profile-report';
 import type { TopicCell } from '../domain/monthly-topics';
 import { hotSpotKey, type HotSpotKey } from '../domain/hotspots';
@@ -30,6 +30,8 @@ export interface RateFilter {
   /** The units of a ranking group, per analytics' unit directory (a hash semi-join, not a long list). */
   group?: UnitGroup;
   streetId?: string;
+  /** The instant the rates are read at: RESPOND limits still ahead of it count neither as met nor as missed. */
+  asOf: Date;
 }
 
 const UNIT_GROUP_KINDS = { STREETS_AND_TOWNS: ['STREET', 'TOWN'], DEPARTMENTS: ['DEPARTMENT'], PUBLIC_SERVICES: ['COMPANY'] } as const;
@@ -204,15 +206,67 @@ export function createRatesStore(prisma: PrismaClient) {
         const subject = z.string().parse(row.subject);
         period.set(subject, addCounts(period.get(subject) ?? zeroCounts(), countsRow.parse(row)));
       }
-      return totals;
+      const from = spans.reduce((min, s) => (s.from < min ? s.from : min), spans[0]!.from);
+      const to = spans.reduce((max, s) => (s.to > max ? s.to : max), spans[0]!.to);
+      const pending = await this.pendingResponses(scope, filter.asOf, from, to);
+      const subjectOf = (p: PendingResponse) => (by === 'unit' ? p.unitId : by === 'street' ? p.streetId : p.district);
+      return totals.map((period, index) =>
+        withoutPending(
+          period,
+          pending.filter((p) => p.day >= spans[index]!.from && p.day < spans[index]!.to),
+          subjectOf,
+        ),
+      );
+    },
+    /**
+     * Work orders whose RESPOND limit lies in [from, to) (local days) but after `asOf`, as their counters
+     * count them. Few rows whatever the period: only limits not yet due, found by the limit's index.
+     * `scope` filters on "district", "unit_id", "street_id" and "category_id" as the counters name them.
+     */
+    async pendingResponses(scope: Prisma.Sql[], asOf: Date, from: string, to: string): Promise<PendingResponse[]> {
+      const end = startOfDay(to);
+      if (end.getTime() <= asOf.getTime()) return [];
+      const rows = await prisma.$queryRaw<unknown[]>`
+        SELECT * FROM (
+          SELECT "rate_contribution"->>'district' AS "district", "rate_contribution"->>'unitId' AS "unit_id",
+                 "rate_contribution"->>'streetId' AS "street_id", "rate_contribution"->>'categoryId' AS "category_id",
+                 "respond_due_at" AS "dueAt",
+                 COALESCE(LEAST("accepted_at", "contacted_at") <= "respond_due_at", false) AS "responded"
+          FROM "work_order_fact"
+          WHERE NOT "exempted" AND "rate_contribution" IS NOT NULL
+            AND "respond_due_at" > ${asOf} AND "respond_due_at" >= ${startOfDay(from)} AND "respond_due_at" < ${end}
+        ) AS "pending"
+        ${scope.length ? Prisma.sql`WHERE ${Prisma.join(scope, ' AND ')}` : Prisma.empty}`;
+      return z
+        .array(
+          z.object({
+            district: z.string(),
+            unit_id: z.string(),
+            street_id: z.string(),
+            category_id: z.string(),
+            dueAt: z.coerce.date(),
+            responded: z.boolean(),
+          }),
+        )
+        .parse(rows)
+        .map((r) => ({
+          district: r.district,
+          unitId: r.unit_id,
+          streetId: r.street_id,
+          categoryId: r.category_id,
+          day: dayOf(r.dueAt),
+          responded: r.responded,
+        }));
     },
     /** Rate counts per category over whole local days in a district (every district when null). */
-    async categoryRateCounts(district: string | null, days: DaySpan): Promise<Map<string, RateTally>> {
+    async categoryRateCounts(district: string | null, days: DaySpan, asOf: Date): Promise<Map<string, RateTally>> {
       const rows = await prisma.$queryRaw<Array<Record<string, unknown>>>`
         SELECT "category_id" AS "subject", ${sumColumns} FROM "category_rate_daily"
         WHERE "day" >= ${days.from}::date AND "day" < ${days.to}::date AND (${district}::text IS NULL OR "district" = ${district})
         GROUP BY "category_id"`;
-      return new Map(rows.map((row) => [z.string().parse(row.subject), countsRow.parse(row)]));
+      const totals = new Map(rows.map((row) => [z.string().parse(row.subject), countsRow.parse(row)]));
+      const scope = district === null ? [] : [Prisma.sql`"district" = ${district}`];
+      return withoutPending(totals, await this.pendingResponses(scope, asOf, days.from, days.to), (p) => p.categoryId);
     },
     /**
      * Per calendar month (YYYY-MM) in [from, to): rate counts and volume — complaints received for a
@@ -222,6 +276,7 @@ export function createRatesStore(prisma: PrismaClient) {
       filter: { unitId?: string; streetId?: string; district: string | null },
       from: string,
       to: string,
+      asOf: Date,
     ): Promise<Array<{ month: string; volume: number; counts: RateTally }>> {
       const conditions = [Prisma.sql`"day" >= ${from}::date AND "day" < ${to}::date`];
       const rateConditions = [Prisma.sql`"month" >= ${from}::date AND "month" < ${to}::date`];
@@ -245,7 +300,15 @@ export function createRatesStore(prisma: PrismaClient) {
             >`SELECT ${month} AS "month", SUM("complaints")::int AS "volume" FROM "complaint_daily" WHERE ${Prisma.join(filter.streetId !== undefined ? [...conditions, Prisma.sql`"street_id" = ${filter.streetId}`] : conditions, ' AND ')} GROUP BY 1`,
       ]);
       const volumes = new Map(volumeRows.map((r) => [z.string().parse(r.month), z.coerce.number().parse(r.volume)]));
-      const counts = new Map(rateRows.map((r) => [z.string().parse(r.month), countsRow.parse(r)]));
+      const scope: Prisma.Sql[] = [];
+      if (filter.district !== null) scope.push(Prisma.sql`"district" = ${filter.district}`);
+      if (filter.unitId !== undefined) scope.push(Prisma.sql`"unit_id" = ${filter.unitId}`);
+      if (filter.streetId !== undefined) scope.push(Prisma.sql`"street_id" = ${filter.streetId}`);
+      const counts = withoutPending(
+        new Map(rateRows.map((r) => [z.string().parse(r.month), countsRow.parse(r)])),
+        await this.pendingResponses(scope, asOf, from, to),
+        (p) => p.day.slice(0, 7),
+      );
       return [...new Set([...volumes.keys(), ...counts.keys()])].map((m) => ({
         month: m,
         volume: volumes.get(m) ?? 0,

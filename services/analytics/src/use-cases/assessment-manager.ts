@@ -107,13 +107,16 @@ export function createAssessmentManager(deps: AssessmentManagerDeps) {
       let district: string | null = null;
       // A unit or street is counted within the caller's district; city callers see it in every district.
       const limit = hasRole(reader, 'city') ? null : reader.district;
-      if (scope.unitId) counts = (await store.rateCounts('unit', { district: limit, unitIds: [scope.unitId] }, period)).get(scope.unitId);
+      if (scope.unitId)
+        counts = (await store.rateCounts('unit', { district: limit, unitIds: [scope.unitId], asOf: deps.now() }, period)).get(scope.unitId);
       else if (scope.streetId)
-        counts = (await store.rateCounts('street', { district: limit, streetId: scope.streetId }, period)).get(scope.streetId);
+        counts = (await store.rateCounts('street', { district: limit, streetId: scope.streetId, asOf: deps.now() }, period)).get(
+          scope.streetId,
+        );
       else {
         district = scope.district ?? reader.district;
         requireDistrict(reader, district);
-        counts = (await store.rateCounts('district', { district }, period)).get(district);
+        counts = (await store.rateCounts('district', { district, asOf: deps.now() }, period)).get(district);
       }
       return {
         scope: { unitId: scope.unitId ?? null, streetId: scope.streetId ?? null, district },
@@ -137,7 +140,7 @@ export function createAssessmentManager(deps: AssessmentManagerDeps) {
       while (spans.length < Math.max(2, config.ranking.lastPlacesInARow)) spans.push(previousSpan(spans[spans.length - 1]!));
       if (group === 'DISTRICTS') {
         if (!hasRole(reader, 'city')) throw badInput('group', 'DISTRICTS are ranked city-wide, which needs the city role');
-        const periods = await store.rateCountsOver('district', { district: null }, spans);
+        const periods = await store.rateCountsOver('district', { district: null, asOf: deps.now() }, spans);
         return {
           group,
           district: null,
@@ -147,7 +150,7 @@ export function createAssessmentManager(deps: AssessmentManagerDeps) {
         };
       }
       const district = asked ? (requireDistrict(reader, asked), asked) : reader.district;
-      const periods = await store.rateCountsOver('unit', { district, group }, spans);
+      const periods = await store.rateCountsOver('unit', { district, group, asOf: deps.now() }, spans);
       return {
         group,
         district,
@@ -171,7 +174,7 @@ export function createAssessmentManager(deps: AssessmentManagerDeps) {
       const district = parseInput(districtArg, args.district, 'district') ?? reader.district;
       requireDistrict(reader, district);
       const byCategory = new Map<string, RateTally>();
-      for (const [categoryId, counts] of await store.categoryRateCounts(district, period)) {
+      for (const [categoryId, counts] of await store.categoryRateCounts(district, period, deps.now())) {
         const key = categoryId === '' ? '' : categoryAtLevel(categoryId, level);
         byCategory.set(key, addCounts(byCategory.get(key) ?? zeroCounts(), counts));
       }
@@ -201,7 +204,7 @@ export function createAssessmentManager(deps: AssessmentManagerDeps) {
         requireDistrict(reader, district);
         filter = { district };
       }
-      const rows = new Map((await store.monthly(filter, from, end)).map((r) => [r.month, r]));
+      const rows = new Map((await store.monthly(filter, from, end, deps.now())).map((r) => [r.month, r]));
       const result: MonthTrendRecord[] = [];
       for (let month = from; month < end; month = spanOf('MONTH', month, null).to) {
         const row = rows.get(month.slice(0, 7));

@@ -52,11 +52,12 @@ export function createProfileManager(deps: ProfileManagerDeps) {
 
   const profile = async (unitId: string, period: DaySpan, district: string | null): Promise<UnitProfile> => {
     const previousPeriod = previousSpan(period);
+    const asOf = deps.now();
     const [now, before, countsNow, countsBefore, unitName] = await Promise.all([
       store.unitWorkOrders([unitId], district, instants(period)),
       store.unitWorkOrders([unitId], district, instants(previousPeriod)),
-      rates.rateCounts('unit', { district, unitIds: [unitId] }, period),
-      rates.rateCounts('unit', { district, unitIds: [unitId] }, previousPeriod),
+      rates.rateCounts('unit', { district, unitIds: [unitId], asOf }, period),
+      rates.rateCounts('unit', { district, unitIds: [unitId], asOf }, previousPeriod),
       rates.unitName(unitId),
     ]);
     return buildProfile({
