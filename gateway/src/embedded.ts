@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { createBus, createLogger, initTelemetry, loadConfig, type RunningService } from '@hotline/shared';
+import {
+  createBus,
+  createLogger,
+  initTelemetry,
+  loadConfig,
+  type EventBus,
+  type RunningService,
+  type StartedService,
+} from '@hotline/shared';
 import { z } from 'zod';
 import { readIntakeEnvironment, startIntake } from '@hotline/intake';
 import { readDispatchEnvironment, startDispatch } from '@hotline/dispatch';
@@ -18,6 +26,10 @@ const embeddedEnvironment = z.object({
 export interface EmbeddedSystem {
   url: string;
   services: RunningService[];
+  /** Rows waiting in each service's outbox, by service name. */
+  outboxBacklog(): Promise<Record<string, number>>;
+  /** The in-process bus every service shares (tests watch its dead letters and backlog). */
+  bus: EventBus;
   stop(): Promise<void>;
 }
 
@@ -41,6 +53,7 @@ export async function startEmbedded(env: Record<string, string | undefined>, now
   await bus.start();
   const deps = { bus, logger, now };
   const services: RunningService[] = [];
+  const subgraphs: StartedService[] = [];
   const stop = async () => {
     for (const service of [...services].reverse())
       await service.stop().catch((err: unknown) => logger.error({ err, service: service.name }, 'stop failed'));
@@ -49,12 +62,16 @@ export async function startEmbedded(env: Record<string, string | undefined>, now
   try {
     const intake = await startIntake(readIntakeEnvironment(shared), deps);
     services.push(intake);
+    subgraphs.push(intake);
     const dispatch = await startDispatch(readDispatchEnvironment(shared), deps);
     services.push(dispatch);
+    subgraphs.push(dispatch);
     const supervision = await startSupervision(readSupervisionEnvironment(shared), deps);
     services.push(supervision);
+    subgraphs.push(supervision);
     const analytics = await startAnalytics(readAnalyticsEnvironment(shared), deps);
     services.push(analytics);
+    subgraphs.push(analytics);
     const gateway = await startGateway(
       readGatewayEnvironment({
         ...shared,
@@ -67,7 +84,9 @@ export async function startEmbedded(env: Record<string, string | undefined>, now
       { bus },
     );
     services.push(gateway);
-    return { url: `${gateway.url}/graphql`, services, stop };
+    const outboxBacklog = async () =>
+      Object.fromEntries(await Promise.all(subgraphs.map(async (s) => [s.name, await s.outboxBacklog()] as const)));
+    return { url: `${gateway.url}/graphql`, services, outboxBacklog, bus, stop };
   } catch (error) {
     await stop();
     throw error;

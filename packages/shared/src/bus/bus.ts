@@ -56,6 +56,11 @@ export interface EventBus {
   /** Resolves when every message is durably accepted by the bus, in order per key. */
   publish(messages: BusMessage[]): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /**
+   * Messages not yet handled by a consumer group that subscribes to their topic, summed over groups
+   * (the in-process bus; for Kafka, read the consumer groups' lag with the admin client).
+   */
+  backlog?(): Promise<number>;
 }
 
 export const DEAD_LETTER_SUFFIX = '.dead-letter';

@@ -223,6 +223,15 @@ export function createInProcessBus(options: InProcessBusOptions = {}): EventBus 
       return running;
     },
     publish,
+    async backlog() {
+      let waiting = 0;
+      for (const group of groups.values()) {
+        const subscribed = new Set(group.members.flatMap((m) => [...m.topics]));
+        for (const topic of subscribed)
+          partitionsOf(topic).forEach((partition, i) => (waiting += partition.log.length - (group.offsets.get(`${topic}/${i}`) ?? 0)));
+      }
+      return waiting;
+    },
     async subscribe(subscription: SubscribeOptions): Promise<Subscription> {
       const group = groupOf(subscription.groupId);
       const member: Member = { id: nextMemberId++, topics: new Set(subscription.topics), subscription, inFlight: new Set() };

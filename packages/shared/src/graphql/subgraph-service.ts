@@ -39,7 +39,11 @@ export interface ServiceParts<Ctx extends SubgraphContext, Tx extends SqlExecuto
   routes?: Route[];
 }
 
-export type StartedService = RunningService & { ready(): Promise<boolean> };
+export type StartedService = RunningService & {
+  ready(): Promise<boolean>;
+  /** Rows in the service's outbox that the relay has not published yet (0 once every event has left). */
+  outboxBacklog(): Promise<number>;
+};
 
 /**
  * The composition root every subgraph service shares: database (migrated) → the service's parts →
@@ -108,5 +112,9 @@ export async function startSubgraphService<C extends TransactionalClient, Ctx ex
   }
   consuming = true;
   logger.info({ url }, `${name} is up`);
-  return { name, url, ready, stop };
+  const outboxBacklog = async () => {
+    const [row] = await db.client.$queryRawUnsafe<Array<{ n: number | bigint }>>(`SELECT count(*) AS "n" FROM "outbox"`);
+    return Number(row?.n ?? 0);
+  };
+  return { name, url, ready, stop, outboxBacklog };
 }
